@@ -1,0 +1,88 @@
+"""The one access policy: who may see or change what. Deny by default.
+
+Rules (DOMAIN.md "Personal data"):
+- A person's record is visible to users of agencies with a current ``Involvement`` with
+  that person (registered them, took a consultation, received a referral, work on a case…).
+- Users of any other agency learn only that the person is known, and by which agencies
+  (``known_elsewhere``): the 「他機関で関わりあり」 signal, with no content.
+- The 管理者 role manages configuration but reads no case content unless also a member of
+  an involved agency (membership alone decides; the role grants nothing here).
+- A record the user may not see is a 404 (``get_person_or_404``).
+
+Every record type adds its question here as a pair: a queryset filter for lists and one
+check for single objects.
+"""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from tsunagu.access.models import Involvement
+from tsunagu.municipality.models import Agency
+from tsunagu.people.models import Person
+
+
+def _agency_ids(user) -> set[int]:
+    if user is None or not user.is_authenticated or not user.is_active:
+        return set()
+    return user.agency_ids()
+
+
+def visible_persons(user) -> QuerySet[Person]:
+    """Persons whose records ``user`` may read."""
+    agencies = _agency_ids(user)
+    if not agencies:
+        return Person.objects.none()
+    involved = Involvement.objects.current().filter(agency_id__in=agencies).values("person_id")
+    return Person.objects.filter(pk__in=involved)
+
+
+def can_view_person(user, person: Person) -> bool:
+    agencies = _agency_ids(user)
+    if not agencies:
+        return False
+    return Involvement.objects.current().filter(person=person, agency_id__in=agencies).exists()
+
+
+def can_change_person(user, person: Person) -> bool:
+    return can_view_person(user, person) and not user.has_role("auditor")
+
+
+def get_person_or_404(user, pk) -> Person:
+    person = Person.objects.filter(pk=pk).first()
+    if person is None or not can_view_person(user, person):
+        raise Http404("指定された本人の記録は見つからないか、閲覧する権限がありません。")
+    return person
+
+
+def known_elsewhere(user, person: Person) -> list[Agency]:
+    """Agencies other than the user's own currently involved with ``person`` (names only)."""
+    agencies = _agency_ids(user)
+    ids = (
+        Involvement.objects.current()
+        .filter(person=person)
+        .exclude(agency_id__in=agencies)
+        .values("agency_id")
+    )
+    return list(Agency.objects.filter(pk__in=ids).order_by("name"))
+
+
+def grant_involvement(
+    *, person: Person, agency: Agency, source: str, source_id=None
+) -> Involvement:
+    """Record that ``agency`` now works with ``person`` (idempotent per source record)."""
+    involvement, _ = Involvement.objects.get_or_create(
+        person=person, agency=agency, source=source, source_id=source_id, ended_at=None
+    )
+    return involvement
+
+
+def end_involvement(*, source: str, source_id, agency: Agency | None = None, at=None) -> int:
+    """Close the involvement a source record gave (e.g. a referral reaching a terminal state)."""
+    from django.utils import timezone
+
+    rows = Involvement.objects.current().filter(source=source, source_id=source_id)
+    if agency is not None:
+        rows = rows.filter(agency=agency)
+    return rows.update(ended_at=at or timezone.now())

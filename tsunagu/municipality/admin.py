@@ -1,0 +1,41 @@
+from django.contrib import admin
+
+from .models import Agency, Delivery, MeetingBody, Municipality, PlanStage, Programme
+
+
+class PlanStageInline(admin.TabularInline):
+    model = PlanStage
+    extra = 0
+
+
+@admin.register(Municipality)
+class MunicipalityAdmin(admin.ModelAdmin):
+    list_display = ["name", "prefecture", "plan_start_fy", "plan_end_fy"]
+    inlines = [PlanStageInline]
+
+
+@admin.register(Agency)
+class AgencyAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "operating_form", "department", "municipality"]
+    list_filter = ["municipality", "kind"]
+    search_fields = ["name"]
+
+
+class DeliveryInline(admin.TabularInline):
+    model = Delivery
+    extra = 0
+    autocomplete_fields = ["agency", "operator", "department"]
+
+
+@admin.register(Programme)
+class ProgrammeAdmin(admin.ModelAdmin):
+    list_display = ["name", "project", "sub_item", "field", "municipality"]
+    list_filter = ["municipality", "project", "field"]
+    inlines = [DeliveryInline]
+
+
+@admin.register(MeetingBody)
+class MeetingBodyAdmin(admin.ModelAdmin):
+    list_display = ["name", "consent_rule", "frequency", "municipality"]
+    list_filter = ["municipality"]
+    filter_horizontal = ["members"]

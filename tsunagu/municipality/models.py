@@ -1,0 +1,216 @@
+"""The municipality's delivery structure, loaded from its profile (profiles/*.yaml).
+
+Every party that can hold users, send or receive a referral, operate a programme or sit
+on a meeting body is one ``Agency`` row, told apart by ``kind``: a municipal department
+(課), a support agency or site (支援関係機関), an operating organisation (運営法人), or a
+partner outside welfare (庁内の他部署, 警察, 消防…). See docs/decisions/0001.
+"""
+
+from django.db import models
+
+
+class Municipality(models.Model):
+    slug = models.SlugField("識別子", unique=True)
+    name = models.CharField("自治体名", max_length=50)
+    prefecture = models.CharField("都道府県", max_length=10, blank=True)
+    plan_title = models.CharField("計画名", max_length=200, blank=True)
+    plan_start_fy = models.PositiveSmallIntegerField("計画開始年度", null=True, blank=True)
+    plan_end_fy = models.PositiveSmallIntegerField("計画終了年度", null=True, blank=True)
+    settings = models.JSONField("運用設定", default=dict, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "自治体"
+
+    def __str__(self) -> str:
+        return self.name
+
+    def setting(self, key: str, default=None):
+        return self.settings.get(key, default)
+
+
+class PlanStage(models.Model):
+    municipality = models.ForeignKey(Municipality, models.CASCADE, related_name="stages")
+    order = models.PositiveSmallIntegerField("順")
+    name = models.CharField("段階", max_length=50)
+    start_fy = models.PositiveSmallIntegerField("開始年度", null=True, blank=True)
+    end_fy = models.PositiveSmallIntegerField("終了年度", null=True, blank=True)
+    description = models.TextField("内容", blank=True)
+
+    class Meta:
+        ordering = ["municipality", "order"]
+        verbose_name = verbose_name_plural = "計画の段階"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class OperatingForm(models.TextChoices):
+    DIRECT = "直営", "直営"
+    CONTRACTED = "委託", "委託"
+    SUBSIDISED = "補助", "補助"
+    REGISTERED = "登録", "登録"
+
+
+class Agency(models.Model):
+    class Kind(models.TextChoices):
+        DEPARTMENT = "department", "所管課・部署"
+        AGENCY = "agency", "支援関係機関"
+        ORGANISATION = "organisation", "運営法人"
+        PARTNER = "partner", "連携先(福祉分野外)"
+
+    municipality = models.ForeignKey(Municipality, models.CASCADE, related_name="agencies")
+    kind = models.CharField("種別", max_length=20, choices=Kind.choices)
+    name = models.CharField("名称", max_length=200)
+    short_name = models.CharField("略称", max_length=50, blank=True)
+    description = models.TextField("説明", blank=True)
+    department = models.ForeignKey(
+        "self",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="overseen",
+        verbose_name="所管課",
+    )
+    operator = models.ForeignKey(
+        "self",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="operated",
+        verbose_name="運営主体",
+    )
+    operating_form = models.CharField("運営形態", max_length=20, blank=True)
+    sites = models.PositiveSmallIntegerField("拠点数", null=True, blank=True)
+    service_area = models.CharField("対象圏域", max_length=200, blank=True)
+    outside_welfare = models.BooleanField("福祉分野外", default=False)
+    order = models.PositiveIntegerField("表示順", default=0)
+
+    class Meta:
+        ordering = ["municipality", "kind", "order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "name"], name="agency_unique_name"),
+        ]
+        verbose_name = verbose_name_plural = "機関・部署"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class StatutoryProject(models.IntegerChoices):
+    CONSULTATION = 1, "1号 包括的相談支援事業"
+    PARTICIPATION = 2, "2号 参加支援事業"
+    COMMUNITY = 3, "3号 地域づくり事業"
+    OUTREACH = 4, "4号 アウトリーチ等を通じた継続的支援事業"
+    COORDINATION = 5, "5号 多機関協働事業"
+
+
+class Field(models.TextChoices):
+    CARE = "介護", "介護"
+    DISABILITY = "障がい", "障がい"
+    CHILDREN = "子ども", "子ども"
+    POVERTY = "生活困窮", "生活困窮"
+    OTHER = "その他", "その他"
+
+
+class Programme(models.Model):
+    """A programme (実施事業) that fills one statutory project in one field."""
+
+    municipality = models.ForeignKey(Municipality, models.CASCADE, related_name="programmes")
+    project = models.PositiveSmallIntegerField("法定事業", choices=StatutoryProject.choices)
+    sub_item = models.CharField("号内の区分", max_length=2, blank=True)
+    field = models.CharField("分野", max_length=10, choices=Field.choices, blank=True)
+    name = models.CharField("実施事業", max_length=200)
+    target = models.TextField("支援対象者", blank=True)
+    content = models.TextField("業務内容", blank=True)
+    order = models.PositiveIntegerField("表示順", default=0)
+
+    class Meta:
+        ordering = ["municipality", "project", "order"]
+        verbose_name = verbose_name_plural = "実施事業"
+
+    def __str__(self) -> str:
+        return f"{self.get_project_display()} {self.name}"
+
+
+class Delivery(models.Model):
+    """One row of the delivery structure: a programme delivered by one agency."""
+
+    programme = models.ForeignKey(Programme, models.CASCADE, related_name="deliveries")
+    agency = models.ForeignKey(
+        Agency,
+        models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="deliveries",
+        verbose_name="機関",
+    )
+    sites = models.PositiveSmallIntegerField("拠点数", null=True, blank=True)
+    sites_note = models.CharField("拠点数(表記)", max_length=50, blank=True)
+    operating_form = models.CharField("運営形態", max_length=50, blank=True)
+    operator = models.ForeignKey(
+        Agency, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="運営主体"
+    )
+    department = models.ForeignKey(
+        Agency, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="所管課"
+    )
+    service_area = models.CharField("対象圏域", max_length=200, blank=True)
+    order = models.PositiveIntegerField("表示順", default=0)
+
+    class Meta:
+        ordering = ["programme", "order"]
+        verbose_name = verbose_name_plural = "実施体制"
+
+
+class MeetingFunction(models.TextChoices):
+    COORDINATION = "coordination", "重層的支援会議(プラン協議・終結評価)"
+    CONFIDENTIAL = "confidential", "支援会議(法第106条の6)"
+    LIAISON = "liaison", "連絡・連携会議"
+    REPRESENTATIVES = "representatives", "代表者会議"
+    STUDY = "study", "研修・事例検討"
+
+
+class ConsentRule(models.TextChoices):
+    REQUIRED = "required", "本人同意が必要"
+    NOT_REQUIRED = "not_required", "本人同意は不要(守秘義務)"
+    PER_ITEM = "per_item", "議題の機能による"
+    NOT_APPLICABLE = "n/a", "個別事例を扱わない"
+
+
+class MeetingBody(models.Model):
+    municipality = models.ForeignKey(Municipality, models.CASCADE, related_name="meeting_bodies")
+    name = models.CharField("会議体", max_length=200)
+    functions = models.JSONField("機能", default=list)
+    consent_rule = models.CharField("本人同意", max_length=20, choices=ConsentRule.choices)
+    frequency = models.CharField("開催頻度", max_length=50, blank=True)
+    convener = models.ForeignKey(
+        Agency, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="主催"
+    )
+    members = models.ManyToManyField(
+        Agency, blank=True, related_name="meeting_bodies", verbose_name="構成機関"
+    )
+    other_members = models.JSONField("その他の構成員", default=list, blank=True)
+    purpose = models.TextField("目的・内容", blank=True)
+    parent = models.ForeignKey(
+        "self",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name="上位の会議",
+    )
+    order = models.PositiveIntegerField("表示順", default=0)
+
+    class Meta:
+        ordering = ["municipality", "order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "name"], name="meetingbody_unique_name"
+            ),
+        ]
+        verbose_name = verbose_name_plural = "会議体"
+
+    def __str__(self) -> str:
+        return self.name
+
+    def has_function(self, function: str) -> bool:
+        return function in self.functions

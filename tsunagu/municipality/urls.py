@@ -1,0 +1,9 @@
+from django.urls import path
+
+from . import views
+
+app_name = "municipality"
+urlpatterns = [
+    path("structure/", views.structure, name="structure"),
+    path("meeting-bodies/", views.meeting_bodies, name="meeting_bodies"),
+]

@@ -1,0 +1,99 @@
+"""Persons and households.
+
+The registered name is kept exactly as written (variant selectors included); matching
+works only on keys derived from it (see names.py and matching.py).
+"""
+
+from django.conf import settings
+from django.db import models
+
+from tsunagu.municipality.models import Agency, Municipality
+
+
+class Sex(models.TextChoices):
+    MALE = "male", "男"
+    FEMALE = "female", "女"
+    OTHER = "other", "その他"
+
+
+class PersonQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(merged_into__isnull=True)
+
+
+class Person(models.Model):
+    municipality = models.ForeignKey(Municipality, models.PROTECT, related_name="persons")
+    family_name = models.CharField("氏", max_length=100)
+    given_name = models.CharField("名", max_length=100, blank=True)
+    family_kana = models.CharField("フリガナ(氏)", max_length=100, blank=True)
+    given_kana = models.CharField("フリガナ(名)", max_length=100, blank=True)
+    birth_date = models.DateField("生年月日", null=True, blank=True)
+    sex = models.CharField("性別", max_length=10, choices=Sex.choices, blank=True)
+    postal_code = models.CharField("郵便番号", max_length=8, blank=True)
+    address = models.CharField("住所", max_length=300, blank=True)
+    phone = models.CharField("電話番号", max_length=30, blank=True)
+    contact_note = models.CharField("連絡方法", max_length=300, blank=True)
+    registered_by = models.ForeignKey(
+        Agency, models.PROTECT, related_name="registered_persons", verbose_name="登録機関"
+    )
+    registered_at = models.DateTimeField("登録日時", auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField("更新日時", auto_now=True)
+    merged_into = models.ForeignKey(
+        "self",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="merged_from",
+        verbose_name="統合先",
+    )
+
+    objects = PersonQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "本人"
+        indexes = [models.Index(fields=["municipality", "family_kana", "given_kana"])]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.family_name}\u3000{self.given_name}".strip()
+
+    @property
+    def full_kana(self) -> str:
+        return f"{self.family_kana}\u3000{self.given_kana}".strip()
+
+
+class Household(models.Model):
+    municipality = models.ForeignKey(Municipality, models.PROTECT, related_name="households")
+    name = models.CharField("世帯名", max_length=100, blank=True)
+    address = models.CharField("住所", max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "世帯"
+
+    def __str__(self) -> str:
+        return self.name or f"世帯{self.pk}"
+
+    def current_memberships(self):
+        return self.memberships.filter(left_on__isnull=True).select_related("person")
+
+
+class HouseholdMembership(models.Model):
+    """A person's dated membership of a household (a person can move between households)."""
+
+    household = models.ForeignKey(Household, models.CASCADE, related_name="memberships")
+    person = models.ForeignKey(Person, models.CASCADE, related_name="household_memberships")
+    relation = models.CharField("続柄", max_length=30, blank=True)
+    is_head = models.BooleanField("世帯主", default=False)
+    joined_on = models.DateField("加入日", null=True, blank=True)
+    left_on = models.DateField("離脱日", null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "世帯構成"
+        indexes = [models.Index(fields=["person", "left_on"])]

@@ -1,0 +1,14 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from tsunagu import views
+
+admin.site.site_header = "tsunagu 管理"
+admin.site.site_title = "tsunagu 管理"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("accounts/", include("tsunagu.accounts.urls")),
+    path("municipality/", include("tsunagu.municipality.urls")),
+    path("admin/", admin.site.urls),
+]
