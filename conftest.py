@@ -1,1 +1,90 @@
-"""Shared fixtures: a loaded test municipality and the fixed cast of users (ARCHITECTURE.md)."""
+"""Shared fixtures: a small municipality and the fixed cast of users (ARCHITECTURE.md).
+
+The cast, used by every access test:
+- ``owner``: counsellor at the agency that registered / owns the record (地域包括支援センター)
+- ``partner``: counsellor at a partner agency involved with the person (障がい者相談支援センター)
+- ``unrelated``: counsellor at an agency with no involvement (子育て世代包括支援センター)
+- ``coordinator``: コーディネーター at the coordinating agency (社会福祉協議会)
+- ``admin_user``: 管理者 at the welfare department, not a member of any involved agency
+- ``auditor``: 監査 at the welfare department
+"""
+
+from dataclasses import dataclass
+
+import pytest
+
+from tsunagu.accounts.models import Membership, Role, User
+from tsunagu.municipality.models import Agency, Municipality
+
+
+@dataclass
+class Town:
+    municipality: Municipality
+    department: Agency
+    owner_agency: Agency
+    partner_agency: Agency
+    unrelated_agency: Agency
+    coordinating_agency: Agency
+
+
+def make_user(username: str, agency: Agency, role: str, display_name: str = "") -> User:
+    user = User.objects.create_user(
+        username, password="tsunagu-demo", display_name=display_name or username
+    )
+    Membership.objects.create(user=user, agency=agency, role=role)
+    return user
+
+
+@pytest.fixture
+def town(db) -> Town:
+    m = Municipality.objects.create(
+        slug="testtown",
+        name="テスト町",
+        prefecture="鳥取県",
+        settings={"referral_due_working_days": 5, "confidential_sharing_until": "next_session"},
+    )
+
+    def agency(name: str, kind: str = Agency.Kind.AGENCY) -> Agency:
+        return Agency.objects.create(municipality=m, kind=kind, name=name)
+
+    town = Town(
+        municipality=m,
+        department=agency("福祉課", Agency.Kind.DEPARTMENT),
+        owner_agency=agency("テスト町地域包括支援センター"),
+        partner_agency=agency("テスト町障がい者相談支援センター"),
+        unrelated_agency=agency("テスト町子育て世代包括支援センター"),
+        coordinating_agency=agency("テスト町社会福祉協議会", Agency.Kind.ORGANISATION),
+    )
+    m.settings["coordinating_agency"] = town.coordinating_agency.name
+    m.save()
+    return town
+
+
+@pytest.fixture
+def owner(town) -> User:
+    return make_user("owner", town.owner_agency, Role.COUNSELLOR, "包括 一郎")
+
+
+@pytest.fixture
+def partner(town) -> User:
+    return make_user("partner", town.partner_agency, Role.COUNSELLOR, "障害 二郎")
+
+
+@pytest.fixture
+def unrelated(town) -> User:
+    return make_user("unrelated", town.unrelated_agency, Role.COUNSELLOR, "子育 三子")
+
+
+@pytest.fixture
+def coordinator(town) -> User:
+    return make_user("coordinator", town.coordinating_agency, Role.COORDINATOR, "協働 四郎")
+
+
+@pytest.fixture
+def admin_user(town) -> User:
+    return make_user("kanri", town.department, Role.ADMIN, "管理 五郎")
+
+
+@pytest.fixture
+def auditor(town) -> User:
+    return make_user("kansa", town.department, Role.AUDITOR, "監査 六子")

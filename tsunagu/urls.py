@@ -12,3 +12,11 @@ urlpatterns = [
     path("municipality/", include("tsunagu.municipality.urls")),
     path("admin/", admin.site.urls),
 ]
+
+urlpatterns += [
+    path("people/", include("tsunagu.people.urls")),
+    path("access/", include("tsunagu.access.urls")),
+    path("intake/", include("tsunagu.intake.urls")),
+    path("coordination/", include("tsunagu.coordination.urls")),
+    path("meetings/", include("tsunagu.meetings.urls")),
+]
