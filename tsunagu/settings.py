@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "tsunagu.intake",
     "tsunagu.coordination",
     "tsunagu.meetings",
+    "tsunagu.demo",
 ]
 
 MIDDLEWARE = [

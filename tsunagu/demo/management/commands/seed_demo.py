@@ -1,0 +1,45 @@
+import datetime
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from tsunagu.demo import builder
+from tsunagu.municipality.models import Municipality
+from tsunagu.people.models import Person
+
+
+class Command(BaseCommand):
+    help = "デモデータ(利用者・世帯・本人…)を投入します。同じ --seed なら同じデータになります。"
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--profile", required=True, help="読み込み済みの自治体プロファイル名 (例: kobayashi)"
+        )
+        parser.add_argument("--scale", choices=sorted(builder.SCALES), default="small")
+        parser.add_argument("--seed", type=int, default=1)
+        parser.add_argument("--today", help="基準日 (YYYY-MM-DD)。既定は実行日")
+
+    def handle(self, *args, profile, scale, seed, today, **options):
+        municipality = Municipality.objects.filter(slug=profile).first()
+        if municipality is None:
+            raise CommandError(
+                f"自治体プロファイル「{profile}」が読み込まれていません。先に "
+                f"python manage.py load_profile {profile} を実行してください。"
+            )
+        base_day = datetime.date.fromisoformat(today) if today else datetime.date.today()
+        with transaction.atomic():
+            logins = builder.create_users(municipality)
+            if Person.objects.filter(municipality=municipality).exists():
+                self.stdout.write("本人・世帯のデモデータは既にあるため、利用者のみ確認しました。")
+            else:
+                count = builder.create_population(
+                    municipality, scale=scale, seed=seed, today=base_day
+                )
+                self.stdout.write(f"本人 {count} 件を登録しました。")
+        self._print_logins(logins)
+
+    def _print_logins(self, logins):
+        self.stdout.write(f"\nデモ利用者 (パスワードはすべて {builder.DEMO_PASSWORD})")
+        self.stdout.write(f"{'ユーザー名':<26}{'役割':<16}所属")
+        for login in logins:
+            self.stdout.write(f"{login.username:<30}{login.role:<14}{login.agency}")

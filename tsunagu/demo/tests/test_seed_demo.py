@@ -1,0 +1,79 @@
+import io
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from tsunagu.access.models import Involvement
+from tsunagu.accounts.models import Membership, Role, User
+from tsunagu.municipality.models import Delivery, Programme
+from tsunagu.people.models import HouseholdMembership, Person
+
+
+@pytest.fixture
+def structured_town(town):
+    for field, agency in [
+        ("介護", town.owner_agency),
+        ("障がい", town.partner_agency),
+        ("子ども", town.unrelated_agency),
+    ]:
+        programme = Programme.objects.create(
+            municipality=town.municipality, project=1, field=field, name=f"{field}相談"
+        )
+        Delivery.objects.create(programme=programme, agency=agency)
+    return town
+
+
+def seed(**kwargs) -> str:
+    out = io.StringIO()
+    call_command(
+        "seed_demo", profile="testtown", scale="small", today="2026-04-01", stdout=out, **kwargs
+    )
+    return out.getvalue()
+
+
+def people_snapshot():
+    return list(
+        Person.objects.order_by("pk").values_list(
+            "family_name", "given_kana", "birth_date", "address"
+        )
+    )
+
+
+def test_every_agency_gets_a_user_per_role_who_can_log_in(structured_town, client):
+    output = seed()
+    for agency in structured_town.municipality.agencies.all():
+        roles = set(Membership.objects.filter(agency=agency).values_list("role", flat=True))
+        assert roles == set(Role.values)
+    user = User.objects.filter(memberships__agency=structured_town.owner_agency).first()
+    assert user.username in output and "tsunagu-demo" in output
+    response = client.post(
+        "/accounts/login/", {"username": user.username, "password": "tsunagu-demo"}
+    )
+    assert response.status_code == 302 and client.get("/").status_code == 200
+
+
+def test_households_are_known_in_pieces_with_registration_variants(structured_town):
+    seed()
+    assert Person.objects.count() > 100
+    assert HouseholdMembership.objects.count() < Person.objects.count()  # second registrations
+    # A focus person registered twice sits with two different agencies.
+    agencies_per_name = {}
+    for person_id, agency_id in Involvement.objects.values_list("person_id", "agency_id"):
+        person = Person.objects.get(pk=person_id)
+        agencies_per_name.setdefault((person.given_name, person.address), set()).add(agency_id)
+    assert any(len(a) > 1 for a in agencies_per_name.values())
+
+
+def test_same_seed_gives_the_same_population_and_rerun_adds_nothing(structured_town):
+    seed(seed=7)
+    first = people_snapshot()
+    seed(seed=7)
+    assert people_snapshot() == first
+    Person.objects.all().delete()
+    seed(seed=7)
+    assert [row for row in people_snapshot()] == first
+
+
+def test_unknown_profile_says_to_load_it_first(db):
+    with pytest.raises(CommandError, match="load_profile nowhere"):
+        call_command("seed_demo", profile="nowhere")
