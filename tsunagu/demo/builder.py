@@ -22,7 +22,7 @@ BATCH = 5000
 
 SCALES = {"small": 60, "city": 25_000, "large": 125_000}  # households
 
-ROLE_SLUGS = {
+ROLE_SLUGS: dict[str, str] = {
     Role.COUNSELLOR: "soudan",
     Role.COORDINATOR: "coord",
     Role.OUTREACH: "outreach",
@@ -30,7 +30,7 @@ ROLE_SLUGS = {
     Role.ADMIN: "kanri",
     Role.AUDITOR: "kansa",
 }
-KIND_PREFIX = {
+KIND_PREFIX: dict[str, str] = {
     Agency.Kind.DEPARTMENT: "ka",
     Agency.Kind.AGENCY: "ag",
     Agency.Kind.ORGANISATION: "og",
@@ -93,7 +93,7 @@ def counters_by_field(municipality: Municipality) -> dict[str, list[Agency]]:
         programme__municipality=municipality, programme__project=1, agency__isnull=False
     ).select_related("agency", "programme")
     for d in deliveries:
-        if d.agency not in found[d.programme.field]:
+        if d.agency is not None and d.agency not in found[d.programme.field]:
             found[d.programme.field].append(d.agency)
     fallback = list(municipality.agencies.filter(kind=Agency.Kind.AGENCY)) or list(
         municipality.agencies.all()
