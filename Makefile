@@ -35,7 +35,7 @@ test-pg: install
 	DATABASE_URL=$${DATABASE_URL:-$(PG_URL)} $(BIN)/pytest -q -n 2 -m "not e2e"
 
 test-e2e: install
-	$(BIN)/pytest -q -m e2e tests/e2e
+	$(BIN)/pytest -q -p no:xdist -m e2e tests/e2e
 
 lint: install
 	$(BIN)/ruff check .
