@@ -69,6 +69,10 @@ def test_same_seed_gives_the_same_population_and_rerun_adds_nothing(structured_t
     first = people_snapshot()
     seed(seed=7)
     assert people_snapshot() == first
+    from tsunagu.intake.models import Consultation, Referral
+
+    Referral.objects.all().delete()
+    Consultation.objects.all().delete()
     Person.objects.all().delete()
     seed(seed=7)
     assert [row for row in people_snapshot()] == first
@@ -77,3 +81,37 @@ def test_same_seed_gives_the_same_population_and_rerun_adds_nothing(structured_t
 def test_unknown_profile_says_to_load_it_first(db):
     with pytest.raises(CommandError, match="load_profile nowhere"):
         call_command("seed_demo", profile="nowhere")
+
+
+def test_referrals_cover_every_state_and_recipients_hold_access_only_while_open(structured_town):
+    from tsunagu.intake.models import TERMINAL, Consultation, RecipientTask, TaskStatus
+
+    call_command(
+        "seed_demo",
+        profile="testtown",
+        scale="small",
+        today="2026-04-01",
+        seed=3,
+        stdout=io.StringIO(),
+    )
+    assert Consultation.objects.count() == 150
+    seen = set(RecipientTask.objects.values_list("status", flat=True))
+    assert len(seen) >= 5
+    for task in RecipientTask.objects.select_related("referral"):
+        holds = Involvement.objects.filter(
+            person_id=task.referral.person_id,
+            agency=task.agency,
+            source="referral",
+            source_id=task.referral_id,
+        ).exists()
+        assert holds == (task.status not in TERMINAL)
+        assert task.events.first().to_status == TaskStatus.SENT
+        assert task.events.last().to_status == task.status
+
+
+def test_every_consultation_is_taken_by_an_agency_involved_with_the_person(structured_town):
+    from tsunagu.intake.models import Consultation
+
+    seed()
+    for c in Consultation.objects.all():
+        assert Involvement.objects.filter(person_id=c.person_id, agency_id=c.agency_id).exists()

@@ -3,7 +3,7 @@ import datetime
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from tsunagu.demo import builder
+from tsunagu.demo import builder, casework
 from tsunagu.municipality.models import Municipality
 from tsunagu.people.models import Person
 
@@ -36,6 +36,13 @@ class Command(BaseCommand):
                     municipality, scale=scale, seed=seed, today=base_day
                 )
                 self.stdout.write(f"本人 {count} 件を登録しました。")
+                made = casework.create_casework(
+                    municipality, scale=scale, seed=seed, today=base_day
+                )
+                self.stdout.write(
+                    f"相談受付 {made['consultations']} 件、"
+                    f"つなぐシート {made.get('referrals', 0)} 件を登録しました。"
+                )
         self._print_logins(logins)
 
     def _print_logins(self, logins):
