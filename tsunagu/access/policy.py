@@ -15,7 +15,7 @@ check for single objects.
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from tsunagu.access.models import Involvement
@@ -86,3 +86,85 @@ def end_involvement(*, source: str, source_id, agency: Agency | None = None, at=
     if agency is not None:
         rows = rows.filter(agency=agency)
     return rows.update(ended_at=at or timezone.now())
+
+
+# --- Consultations and referrals (intake) ------------------------------------------------
+# A consultation is read only by users of the agency that took it. A referral (つなぐシート)
+# is read in full by the sending agency; a recipient agency sees the sheet and its attached
+# notes, and only its own task, from 送付 until its task reaches a terminal state.
+
+
+def _intake_models():
+    from tsunagu.intake import models as intake
+
+    return intake
+
+
+def visible_consultations(user):
+    intake = _intake_models()
+    agencies = _agency_ids(user)
+    if not agencies:
+        return intake.Consultation.objects.none()
+    return intake.Consultation.objects.filter(agency_id__in=agencies)
+
+
+def can_view_consultation(user, consultation) -> bool:
+    return consultation.agency_id in _agency_ids(user)
+
+
+def can_change_consultation(user, consultation) -> bool:
+    return can_view_consultation(user, consultation) and not user.has_role("auditor")
+
+
+def get_consultation_or_404(user, pk):
+    consultation = visible_consultations(user).filter(pk=pk).first()
+    if consultation is None:
+        raise Http404("指定された相談受付は見つからないか、閲覧する権限がありません。")
+    return consultation
+
+
+def visible_referrals(user):
+    intake = _intake_models()
+    agencies = _agency_ids(user)
+    if not agencies:
+        return intake.Referral.objects.none()
+    receiving = intake.RecipientTask.objects.active().filter(agency_id__in=agencies)
+    return intake.Referral.objects.filter(
+        Q(sender_agency_id__in=agencies) | Q(pk__in=receiving.values("referral_id"))
+    )
+
+
+def is_referral_sender(user, referral) -> bool:
+    return referral.sender_agency_id in _agency_ids(user)
+
+
+def visible_tasks(user, referral):
+    """The recipient tasks of ``referral`` the user may see: all for the sender, else own."""
+    tasks = referral.tasks.select_related("agency", "owner")
+    if is_referral_sender(user, referral):
+        return tasks
+    return tasks.active().filter(agency_id__in=_agency_ids(user))
+
+
+def can_view_referral(user, referral) -> bool:
+    return is_referral_sender(user, referral) or visible_tasks(user, referral).exists()
+
+
+def get_referral_or_404(user, pk):
+    referral = visible_referrals(user).filter(pk=pk).first()
+    if referral is None:
+        raise Http404("指定されたつなぐシートは見つからないか、閲覧する権限がありません。")
+    return referral
+
+
+def task_sides(user, task) -> set[str]:
+    """The sides ("sender", "recipient") from which ``user`` may act on ``task``."""
+    if user.has_role("auditor"):
+        return set()
+    agencies = _agency_ids(user)
+    sides = set()
+    if task.agency_id in agencies and not task.is_terminal:
+        sides.add("recipient")
+    if task.referral.sender_agency_id in agencies:
+        sides.add("sender")
+    return sides
