@@ -1,6 +1,7 @@
 """Builders shared by the intake tests."""
 
 import datetime
+from typing import Any
 
 from django.utils import timezone
 
@@ -9,7 +10,7 @@ from tsunagu.intake.models import Channel, ConsentStatus, Consulter, Urgency
 
 
 def details(**overrides) -> actions.ConsultationDetails:
-    values = dict(
+    values: dict[str, Any] = dict(
         received_at=timezone.now(),
         channel=Channel.VISIT,
         consulter=Consulter.SELF,
