@@ -58,6 +58,10 @@ class Agency(models.Model):
         ORGANISATION = "organisation", "運営法人"
         PARTNER = "partner", "連携先(福祉分野外)"
 
+    class Scope(models.TextChoices):
+        INSIDE = "庁内", "庁内"
+        OUTSIDE = "庁外", "庁外"
+
     municipality = models.ForeignKey(Municipality, models.CASCADE, related_name="agencies")
     kind = models.CharField("種別", max_length=20, choices=Kind.choices)
     name = models.CharField("名称", max_length=200)
@@ -83,6 +87,9 @@ class Agency(models.Model):
     sites = models.PositiveSmallIntegerField("拠点数", null=True, blank=True)
     service_area = models.CharField("対象圏域", max_length=200, blank=True)
     outside_welfare = models.BooleanField("福祉分野外", default=False)
+    scope = models.CharField("範囲", max_length=10, choices=Scope.choices, blank=True)
+    # False once the profile no longer lists it but users or records still refer to it.
+    in_profile = models.BooleanField("プロファイルに記載", default=True)
     order = models.PositiveIntegerField("表示順", default=0)
 
     class Meta:
@@ -122,6 +129,14 @@ class Programme(models.Model):
     name = models.CharField("実施事業", max_length=200)
     target = models.TextField("支援対象者", blank=True)
     content = models.TextField("業務内容", blank=True)
+    departments: models.ManyToManyField[Agency, "ProgrammeDepartment"] = models.ManyToManyField(
+        Agency,
+        through="ProgrammeDepartment",
+        blank=True,
+        related_name="overseen_programmes",
+        verbose_name="所管課",
+    )
+    in_profile = models.BooleanField("プロファイルに記載", default=True)
     order = models.PositiveIntegerField("表示順", default=0)
 
     class Meta:
@@ -131,9 +146,33 @@ class Programme(models.Model):
     def __str__(self) -> str:
         return f"{self.get_project_display()} {self.name}"
 
+    @property
+    def project_label(self) -> str:
+        """法定事業 as the structure CSV writes it: ``1号``, ``3号ハ``."""
+        return f"{self.project}号{self.sub_item}"
+
+
+class ProgrammeDepartment(models.Model):
+    """A 所管課 of a programme; ``order`` keeps the plan's order when it names several."""
+
+    programme = models.ForeignKey(Programme, models.CASCADE, related_name="department_links")
+    department = models.ForeignKey(Agency, models.CASCADE, related_name="+")
+    order = models.PositiveSmallIntegerField("順", default=0)
+
+    class Meta:
+        ordering = ["programme", "order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "department"], name="programmedepartment_unique"
+            ),
+        ]
+
 
 class Delivery(models.Model):
-    """One row of the delivery structure: a programme delivered by one agency."""
+    """One row of the delivery structure: a programme delivered by one agency (or by no
+    named agency). Values are resolved at load time: the agency's override in the profile,
+    else the programme's; the ``*_note`` fields keep the plan's wording where no plain
+    value exists (docs/profiles.md, structure CSV)."""
 
     programme = models.ForeignKey(Programme, models.CASCADE, related_name="deliveries")
     agency = models.ForeignKey(
@@ -145,11 +184,14 @@ class Delivery(models.Model):
         verbose_name="機関",
     )
     sites = models.PositiveSmallIntegerField("拠点数", null=True, blank=True)
-    sites_note = models.CharField("拠点数(表記)", max_length=50, blank=True)
+    sites_note = models.CharField("拠点数(表記)", max_length=200, blank=True)
     operating_form = models.CharField("運営形態", max_length=50, blank=True)
+    form_note = models.CharField("運営形態(表記)", max_length=200, blank=True)
     operator = models.ForeignKey(
         Agency, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="運営主体"
     )
+    operator_note = models.CharField("運営主体(表記)", max_length=200, blank=True)
+    # The programme's first 所管課; all of them are Programme.departments.
     department = models.ForeignKey(
         Agency, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="所管課"
     )
@@ -159,6 +201,18 @@ class Delivery(models.Model):
     class Meta:
         ordering = ["programme", "order"]
         verbose_name = verbose_name_plural = "実施体制"
+
+    @property
+    def sites_display(self) -> str:
+        return str(self.sites) if self.sites is not None else self.sites_note
+
+    @property
+    def form_display(self) -> str:
+        return self.operating_form or self.form_note
+
+    @property
+    def operator_display(self) -> str:
+        return self.operator.name if self.operator else self.operator_note
 
 
 class MeetingFunction(models.TextChoices):
@@ -198,6 +252,7 @@ class MeetingBody(models.Model):
         related_name="children",
         verbose_name="上位の会議",
     )
+    in_profile = models.BooleanField("プロファイルに記載", default=True)
     order = models.PositiveIntegerField("表示順", default=0)
 
     class Meta:

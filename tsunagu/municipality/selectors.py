@@ -1,6 +1,7 @@
 from django.conf import settings
+from django.db.models import Prefetch, QuerySet
 
-from .models import Municipality
+from .models import Agency, Delivery, MeetingBody, Municipality, Programme, ProgrammeDepartment
 
 
 def current_municipality() -> Municipality | None:
@@ -11,3 +12,67 @@ def current_municipality() -> Municipality | None:
         if found:
             return found
     return qs.order_by("pk").first()
+
+
+STRUCTURE_HEADER = (
+    "法定事業",
+    "分野",
+    "実施事業",
+    "機関",
+    "拠点数",
+    "運営形態",
+    "運営主体",
+    "所管課",
+)
+
+
+def programmes_with_structure(municipality: Municipality) -> QuerySet[Programme]:
+    """The profile's programmes in file order, with deliveries and 所管課 prefetched."""
+    return (
+        municipality.programmes.filter(in_profile=True)
+        .order_by("order")
+        .prefetch_related(
+            Prefetch(
+                "deliveries",
+                queryset=Delivery.objects.select_related("agency", "operator").order_by("order"),
+            ),
+            Prefetch(
+                "department_links",
+                queryset=ProgrammeDepartment.objects.select_related("department"),
+            ),
+        )
+    )
+
+
+def department_names(programme: Programme) -> str:
+    return "・".join(link.department.name for link in programme.department_links.all())
+
+
+def structure_rows(municipality: Municipality) -> list[tuple[str, ...]]:
+    """One row per programme × agency, as docs/profiles.md defines the structure CSV."""
+    rows: list[tuple[str, ...]] = []
+    for programme in programmes_with_structure(municipality):
+        departments = department_names(programme)
+        for delivery in programme.deliveries.all():
+            rows.append(
+                (
+                    programme.project_label,
+                    programme.field,
+                    programme.name,
+                    delivery.agency.name if delivery.agency else "",
+                    delivery.sites_display,
+                    delivery.form_display,
+                    delivery.operator_display,
+                    departments,
+                )
+            )
+    return rows
+
+
+def meeting_bodies(municipality: Municipality) -> QuerySet[MeetingBody]:
+    return (
+        municipality.meeting_bodies.filter(in_profile=True)
+        .order_by("order")
+        .select_related("convener", "parent")
+        .prefetch_related(Prefetch("members", queryset=Agency.objects.order_by("kind", "order")))
+    )

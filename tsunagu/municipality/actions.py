@@ -1,0 +1,278 @@
+"""Loading a municipality profile into the database (docs/profiles.md).
+
+Everything is validated first (profile.read_profile) and then written in one transaction.
+Rows are matched by name, so loading again updates in place. Rows the file no longer lists
+are deleted only when nothing outside this app refers to them (users' memberships,
+consultations, meeting sessions…); otherwise they are kept with ``in_profile=False``.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.db import models, transaction
+from django.db.models import ForeignObjectRel
+
+from .models import (
+    Agency,
+    Delivery,
+    MeetingBody,
+    Municipality,
+    PlanStage,
+    Programme,
+    ProgrammeDepartment,
+)
+from .profile import SETTINGS_DEFAULTS, read_profile
+
+PARTY_KINDS = {
+    "departments": Agency.Kind.DEPARTMENT,
+    "organisations": Agency.Kind.ORGANISATION,
+    "agencies": Agency.Kind.AGENCY,
+    "partners": Agency.Kind.PARTNER,
+}
+
+
+@dataclass
+class LoadSummary:
+    municipality: Municipality
+    parties: dict[str, int]
+    programmes: int
+    deliveries: int
+    meeting_bodies: int
+    kept: list[str] = field(default_factory=list)
+
+    def message(self) -> str:
+        parties = "・".join(
+            f"{Agency.Kind(kind).label} {self.parties.get(kind, 0)}"
+            for kind in PARTY_KINDS.values()
+        )
+        lines = [
+            f"{self.municipality.name}({self.municipality.slug})のプロファイルを読み込みました。",
+            f"  {parties}",
+            f"  実施事業 {self.programmes}(実施体制 {self.deliveries} 行)・会議体 {self.meeting_bodies}",
+        ]
+        if self.kept:
+            lines.append(
+                "  プロファイルから外れたが利用中のため残したもの: " + "、".join(self.kept)
+            )
+        return "\n".join(lines)
+
+
+def load_profile(*, path: Path) -> LoadSummary:
+    """Validate the profile at ``path`` and write it; raises ProfileInvalid, writing nothing."""
+    data = read_profile(path)
+    with transaction.atomic():
+        return _Loader(data).run()
+
+
+def _used_elsewhere(obj: models.Model) -> bool:
+    """Whether rows outside this app (memberships, cases, sessions…) refer to ``obj``."""
+    for rel in obj._meta.get_fields(include_hidden=True):
+        if not isinstance(rel, ForeignObjectRel):
+            continue
+        related = rel.field.model
+        if related._meta.app_label == obj._meta.app_label:
+            continue
+        if related._base_manager.filter(**{rel.field.name: obj}).exists():
+            return True
+    return False
+
+
+def _forms(value: Any) -> str:
+    if not value:
+        return ""
+    return "・".join(value) if isinstance(value, list) else value
+
+
+def _first(*values: Any) -> Any:
+    return next((v for v in values if v not in (None, "", [])), None)
+
+
+class _Loader:
+    def __init__(self, data: dict[str, Any]):
+        self.data = data
+        self.kept: list[str] = []
+        self.parties: dict[str, Agency] = {}
+
+    def run(self) -> LoadSummary:
+        self.municipality = self._municipality()
+        self._stages()
+        self._parties()
+        deliveries = self._programmes()
+        self._meeting_bodies()
+        counts: dict[str, int] = defaultdict(int)
+        for agency in self.parties.values():
+            counts[agency.kind] += 1
+        return LoadSummary(
+            municipality=self.municipality,
+            parties=dict(counts),
+            programmes=len(self.data["programmes"] or []),
+            deliveries=deliveries,
+            meeting_bodies=len(self.data["meeting_bodies"] or []),
+            kept=self.kept,
+        )
+
+    def _retire(self, obj: Agency | Programme | MeetingBody) -> None:
+        if _used_elsewhere(obj):
+            obj.in_profile = False
+            obj.save(update_fields=["in_profile"])
+            self.kept.append(obj.name)
+        else:
+            obj.delete()
+
+    def _municipality(self) -> Municipality:
+        info = self.data["municipality"]
+        plan = info.get("plan") or {}
+        period = plan.get("period") or {}
+        given = {k: v for k, v in (self.data.get("settings") or {}).items() if v is not None}
+        municipality, _ = Municipality.objects.update_or_create(
+            slug=self.data["slug"],
+            defaults={
+                "name": info["name"],
+                "prefecture": info.get("prefecture") or "",
+                "plan_title": plan.get("title") or "",
+                "plan_start_fy": period.get("from"),
+                "plan_end_fy": period.get("to"),
+                "settings": {**SETTINGS_DEFAULTS, **given},
+            },
+        )
+        return municipality
+
+    def _stages(self) -> None:
+        stages = (self.data["municipality"].get("plan") or {}).get("stages") or []
+        existing = {s.order: s for s in self.municipality.stages.all()}
+        for order, stage in enumerate(stages):
+            row = existing.pop(order, None) or PlanStage(municipality=self.municipality)
+            row.order = order
+            row.name = stage["name"]
+            row.start_fy = stage.get("from")
+            row.end_fy = stage.get("to")
+            row.description = stage.get("description") or ""
+            row.save()
+        PlanStage.objects.filter(pk__in=[s.pk for s in existing.values()]).delete()
+
+    def _parties(self) -> None:
+        existing = {a.name: a for a in self.municipality.agencies.all()}
+        entries = []
+        for list_key, kind in PARTY_KINDS.items():
+            for order, entry in enumerate(self.data.get(list_key) or []):
+                agency = existing.pop(entry["name"], None) or Agency(
+                    municipality=self.municipality, name=entry["name"]
+                )
+                agency.kind = kind
+                agency.order = order
+                agency.in_profile = True
+                agency.description = entry.get("description") or ""
+                agency.operating_form = _forms(entry.get("operating_form"))
+                agency.sites = entry.get("sites")
+                agency.service_area = entry.get("service_area") or ""
+                agency.scope = entry.get("scope") or ""
+                agency.outside_welfare = kind == Agency.Kind.PARTNER
+                agency.department = agency.operator = None
+                agency.save()
+                self.parties[agency.name] = agency
+                entries.append((agency, entry))
+        # References may point forward in the file, so they are set once all rows exist.
+        for agency, entry in entries:
+            if entry.get("department") or entry.get("operator"):
+                agency.department = self.parties.get(entry.get("department"))
+                agency.operator = self.parties.get(entry.get("operator"))
+                agency.save(update_fields=["department", "operator"])
+        for agency in existing.values():
+            self._retire(agency)
+
+    def _programmes(self) -> int:
+        existing: dict[tuple, list[Programme]] = defaultdict(list)
+        for programme in self.municipality.programmes.order_by("order"):
+            existing[(programme.project, programme.sub_item, programme.name)].append(programme)
+        deliveries = 0
+        for order, entry in enumerate(self.data["programmes"] or []):
+            sub_item = entry.get("sub_item") or ""
+            matches = existing[(entry["project"], sub_item, entry["name"])]
+            programme = matches.pop(0) if matches else Programme(municipality=self.municipality)
+            programme.project = entry["project"]
+            programme.sub_item = sub_item
+            programme.field = entry.get("field") or ""
+            programme.name = entry["name"]
+            programme.target = entry.get("target") or ""
+            programme.content = entry.get("content") or ""
+            programme.order = order
+            programme.in_profile = True
+            programme.save()
+            self._programme_departments(programme, entry)
+            deliveries += self._deliveries(programme, entry)
+        for rest in existing.values():
+            for programme in rest:
+                self._retire(programme)
+        return deliveries
+
+    def _departments(self, entry: dict) -> list[Agency]:
+        names = entry.get("departments") or []
+        return [self.parties[name] for name in ([names] if isinstance(names, str) else names)]
+
+    def _programme_departments(self, programme: Programme, entry: dict) -> None:
+        links = {link.department_id: link for link in programme.department_links.all()}
+        for order, department in enumerate(self._departments(entry)):
+            link = links.pop(department.pk, None) or ProgrammeDepartment(
+                programme=programme, department=department
+            )
+            if link.order != order or link.pk is None:
+                link.order = order
+                link.save()
+        ProgrammeDepartment.objects.filter(pk__in=[link.pk for link in links.values()]).delete()
+
+    def _deliveries(self, programme: Programme, entry: dict) -> int:
+        departments = self._departments(entry)
+        existing = list(programme.deliveries.order_by("order"))
+        listed = entry.get("agencies") or [None]
+        for order, item in enumerate(listed):
+            override = item if isinstance(item, dict) else {"name": item}
+            delivery = existing[order] if order < len(existing) else Delivery(programme=programme)
+            delivery.order = order
+            delivery.agency = self.parties.get(override["name"]) if override["name"] else None
+            delivery.sites = _first(override.get("sites"), entry.get("sites"))
+            delivery.sites_note = entry.get("sites_note") or ""
+            delivery.operating_form = _forms(
+                _first(override.get("operating_form"), entry.get("operating_form"))
+            )
+            delivery.form_note = entry.get("form_note") or ""
+            operator = _first(override.get("operator"), entry.get("operator"))
+            delivery.operator = self.parties.get(operator) if operator else None
+            delivery.operator_note = entry.get("operator_note") or ""
+            delivery.department = departments[0] if departments else None
+            delivery.service_area = entry.get("service_area") or ""
+            delivery.save()
+        Delivery.objects.filter(pk__in=[d.pk for d in existing[len(listed) :]]).delete()
+        return len(listed)
+
+    def _meeting_bodies(self) -> None:
+        existing = {m.name: m for m in self.municipality.meeting_bodies.all()}
+        bodies: dict[str, MeetingBody] = {}
+        entries = self.data["meeting_bodies"] or []
+        for order, entry in enumerate(entries):
+            body = existing.pop(entry["name"], None) or MeetingBody(
+                municipality=self.municipality, name=entry["name"]
+            )
+            body.order = order
+            body.in_profile = True
+            body.functions = list(entry["functions"])
+            body.consent_rule = entry["consent"]
+            body.frequency = entry.get("frequency") or ""
+            convener = entry.get("convener")
+            body.convener = self.parties[convener] if convener else None
+            body.other_members = list(entry.get("other_members") or [])
+            body.purpose = entry.get("purpose") or ""
+            body.parent = None
+            body.save()
+            body.members.set([self.parties[name] for name in entry.get("members") or []])
+            bodies[body.name] = body
+        for entry in entries:
+            if entry.get("parent"):
+                body = bodies[entry["name"]]
+                body.parent = bodies[entry["parent"]]
+                body.save(update_fields=["parent"])
+        for body in existing.values():
+            self._retire(body)

@@ -1,0 +1,411 @@
+"""Reading and validating a municipality profile (profiles/NAME.yaml, docs/profiles.md).
+
+``read_profile`` returns the profile's data once every key, value and reference in it has
+been checked, or raises ``ProfileInvalid`` carrying *all* problems found, each a Japanese
+message naming the file, the key path and the problem, so an author fixes a profile in
+one pass. Nothing here touches the database; ``actions.load_profile`` writes.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .models import ConsentRule, Field, MeetingFunction, OperatingForm
+
+PARTY_LISTS = ("departments", "organisations", "agencies", "partners")
+SUB_ITEMS = ("イ", "ロ", "ハ", "ニ")
+SUB_ITEM_PROJECTS = (1, 3)
+SCOPES = ("庁内", "庁外")
+SETTINGS_DEFAULTS: dict[str, Any] = {
+    "coordinating_agency": None,
+    "referral_due_working_days": 5,
+    "confidential_sharing_until": "next_session",
+    "plan_approval_without_meeting": False,
+    "issue_tags_extra": [],
+}
+
+
+class ProfileInvalid(Exception):
+    def __init__(self, messages: list[str]):
+        super().__init__("\n".join(messages))
+        self.messages = messages
+
+
+def profile_path(name_or_path: str, root: Path) -> Path:
+    """``kobayashi`` → ``<root>/profiles/kobayashi.yaml``; anything path-like is used as is."""
+    if name_or_path.endswith((".yaml", ".yml")) or "/" in name_or_path:
+        return Path(name_or_path)
+    return root / "profiles" / f"{name_or_path}.yaml"
+
+
+def read_profile(path: Path) -> dict[str, Any]:
+    """The validated profile data; raises ProfileInvalid with every problem found."""
+    filename = path.name
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ProfileInvalid([f"{filename}: ファイルが見つかりません({path})"]) from None
+    except UnicodeDecodeError:
+        raise ProfileInvalid([f"{filename}: UTF-8 のテキストとして読めません"]) from None
+    try:
+        data = yaml.load(text, Loader=_StrictLoader)  # a SafeLoader subclass
+    except yaml.MarkedYAMLError as exc:
+        raise ProfileInvalid([f"{filename}: {_yaml_message(exc)}"]) from None
+    except yaml.YAMLError as exc:
+        raise ProfileInvalid([f"{filename}: YAML として読めません: {exc}"]) from None
+    checker = _Checker(filename, path.stem)
+    checker.check_profile(data)
+    if checker.errors:
+        raise ProfileInvalid(checker.errors)
+    return data
+
+
+# --- YAML ------------------------------------------------------------------------------
+
+
+class _StrictLoader(yaml.SafeLoader):
+    """SafeLoader that refuses a key written twice in one mapping (PyYAML keeps the last)."""
+
+    def construct_mapping(self, node, deep=False):
+        seen: set[Any] = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"duplicate key {key}", key_node.start_mark
+                )
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
+
+
+_YAML_PROBLEMS = (
+    ("duplicate key ", "キー「{rest}」が同じマッピングに2回書かれています"),
+    ("mapping values are not allowed", "ここに「キー: 値」は書けません(インデントか「:」を確認)"),
+    ("could not find expected ':'", "「:」が見つかりません"),
+    ("found character '\\t'", "タブ文字は使えません(空白でインデントしてください)"),
+    ("expected <block end>", "インデントが揃っていません"),
+    ("found undefined alias", "未定義のエイリアスです"),
+    ("found unexpected end of stream", "引用符または括弧が閉じられていません"),
+    ("found unknown escape character", "使えないエスケープ文字があります"),
+)
+
+
+def _yaml_message(exc: yaml.MarkedYAMLError) -> str:
+    mark = exc.problem_mark or exc.context_mark
+    where = f"({mark.line + 1}行目 {mark.column + 1}列目)" if mark else ""
+    problem = exc.problem or ""
+    for prefix, japanese in _YAML_PROBLEMS:
+        if problem.startswith(prefix):
+            problem = japanese.format(rest=problem[len(prefix) :])
+            break
+    return f"YAML の構文エラー{where}: {problem}"
+
+
+# --- Validation ------------------------------------------------------------------------
+
+Check = Callable[["_Checker", Any, str], None]
+
+
+@dataclass(frozen=True)
+class Key:
+    check: Check
+    required: bool = False
+
+
+@dataclass
+class _Checker:
+    filename: str
+    stem: str
+    errors: list[str] = field(default_factory=list)
+    parties: dict[str, str] = field(default_factory=dict)  # name → list it is declared in
+    meetings: set[str] = field(default_factory=set)
+
+    def error(self, path: str, message: str) -> None:
+        self.errors.append(
+            f"{self.filename}: {path}: {message}" if path else f"{self.filename}: {message}"
+        )
+
+    def check_profile(self, data: Any) -> None:
+        if not isinstance(data, dict):
+            self.error("", "プロファイルの最上位はマッピング(キー: 値)で書いてください")
+            return
+        self._collect_names(data)
+        _mapping(TOP)(self, data, "")
+
+    def _collect_names(self, data: dict) -> None:
+        """Declared parties and meeting bodies, so references can be checked anywhere."""
+        first_seen: dict[str, str] = {}
+        for list_key in (*PARTY_LISTS, "meeting_bodies"):
+            entries = data.get(list_key)
+            if not isinstance(entries, list):
+                continue
+            for i, entry in enumerate(entries):
+                name = entry.get("name") if isinstance(entry, dict) else None
+                if not isinstance(name, str) or not name:
+                    continue
+                path = f"{list_key}[{i}]"
+                if list_key == "meeting_bodies":
+                    if name in self.meetings:
+                        self.error(f"{path}.name", f"会議体「{name}」が2回定義されています")
+                    self.meetings.add(name)
+                elif name in first_seen:
+                    self.error(
+                        f"{path}.name",
+                        f"「{name}」は {first_seen[name]} と重複しています"
+                        f"(名称は {'・'.join(PARTY_LISTS)} を通して一意にしてください)",
+                    )
+                else:
+                    first_seen[name] = path
+                    self.parties[name] = list_key
+
+
+def _join(path: str, key: str) -> str:
+    return f"{path}.{key}" if path else key
+
+
+def _mapping(spec: dict[str, Key], extra: Callable[[_Checker, dict, str], None] | None = None):
+    def check(c: _Checker, value: Any, path: str) -> None:
+        if not isinstance(value, dict):
+            c.error(path, "マッピング(キー: 値)で書いてください")
+            return
+        before = len(c.errors)
+        for key in value:
+            if key not in spec:
+                c.error(
+                    _join(path, str(key)),
+                    f"「{key}」は使えない項目です(使える項目: {', '.join(spec)})",
+                )
+        for key, rule in spec.items():
+            if key not in value:
+                if rule.required:
+                    c.error(path, f"必須の項目 {key} がありません")
+            elif value[key] is None or value[key] == "":
+                if rule.required:
+                    c.error(_join(path, key), f"必須の項目 {key} が空です")
+            else:
+                rule.check(c, value[key], _join(path, key))
+        if extra and len(c.errors) == before:  # cross-key checks only on sound values
+            extra(c, value, path)
+
+    return check
+
+
+def _list_of(item: Check) -> Check:
+    def check(c: _Checker, value: Any, path: str) -> None:
+        if not isinstance(value, list):
+            c.error(path, "リスト(- で始まる行)で書いてください")
+            return
+        for i, element in enumerate(value):
+            item(c, element, f"{path}[{i}]")
+
+    return check
+
+
+def _text(c: _Checker, value: Any, path: str) -> None:
+    if not isinstance(value, str):
+        c.error(path, f"「{value}」は文字列で書いてください(数字なら引用符で囲む)")
+
+
+def _integer(c: _Checker, value: Any, path: str) -> bool:
+    if isinstance(value, bool) or not isinstance(value, int):
+        c.error(path, f"「{value}」は整数で書いてください")
+        return False
+    return True
+
+
+def _count(c: _Checker, value: Any, path: str) -> None:
+    if _integer(c, value, path) and value < 0:
+        c.error(path, f"「{value}」は0以上の整数で書いてください")
+
+
+def _positive(c: _Checker, value: Any, path: str) -> None:
+    if _integer(c, value, path) and value < 1:
+        c.error(path, f"「{value}」は1以上の整数で書いてください")
+
+
+def _year(c: _Checker, value: Any, path: str) -> None:
+    if _integer(c, value, path) and not 1990 <= value <= 2100:
+        c.error(path, f"「{value}」は西暦の年度で書いてください(令和6年度 = 2024)")
+
+
+def _boolean(c: _Checker, value: Any, path: str) -> None:
+    if not isinstance(value, bool):
+        c.error(path, f"「{value}」は true か false で書いてください")
+
+
+def _choice(options: tuple, label: str) -> Check:
+    def check(c: _Checker, value: Any, path: str) -> None:
+        if not any(type(value) is type(o) and value == o for o in options):
+            listed = "・".join(str(o) for o in options)
+            c.error(path, f"「{value}」は{label}として使えません({listed}のいずれか)")
+
+    return check
+
+
+def _one_or_list(item: Check) -> Check:
+    def check(c: _Checker, value: Any, path: str) -> None:
+        if isinstance(value, list):
+            _list_of(item)(c, value, path)
+        else:
+            item(c, value, path)
+
+    return check
+
+
+def _ref(*lists: str) -> Check:
+    """A reference to a party declared in one of ``lists``."""
+
+    def check(c: _Checker, value: Any, path: str) -> None:
+        if not isinstance(value, str):
+            _text(c, value, path)
+            return
+        declared_in = c.parties.get(value)
+        if declared_in is None:
+            c.error(path, f"「{value}」は {'・'.join(lists)} に定義されていません")
+        elif declared_in not in lists:
+            c.error(
+                path,
+                f"「{value}」は {declared_in} に定義されています"
+                f"({'・'.join(lists)} の名称を指定してください)",
+            )
+
+    return check
+
+
+def _meeting_ref(c: _Checker, value: Any, path: str) -> None:
+    if not isinstance(value, str):
+        _text(c, value, path)
+    elif value not in c.meetings:
+        c.error(path, f"「{value}」は meeting_bodies に定義されていません")
+
+
+def _slug(c: _Checker, value: Any, path: str) -> None:
+    if not isinstance(value, str) or not re.fullmatch(r"[a-z0-9_-]+", value):
+        c.error(path, f"「{value}」は半角英小文字・数字・-・_ で書いてください")
+    elif value != c.stem:
+        c.error(path, f"「{value}」はファイル名({c.stem})と一致させてください")
+
+
+def _programme_agency(c: _Checker, value: Any, path: str) -> None:
+    if isinstance(value, dict):
+        _mapping(AGENCY_OVERRIDE)(c, value, path)
+    else:
+        ANY_PARTY(c, value, path)
+
+
+def _sub_item_fits_project(c: _Checker, value: dict, path: str) -> None:
+    if value.get("sub_item") and value.get("project") not in SUB_ITEM_PROJECTS:
+        c.error(
+            _join(path, "sub_item"),
+            f"号内の区分「{value['sub_item']}」は1号・3号にだけ書けます"
+            f"(この事業は{value.get('project')}号)",
+        )
+
+
+def _period_in_order(c: _Checker, value: dict, path: str) -> None:
+    if value.get("from") and value.get("to") and value["from"] > value["to"]:
+        c.error(path, f"開始年度 {value['from']} が終了年度 {value['to']} より後です")
+
+
+def _no_parent_cycle(c: _Checker, value: dict, path: str) -> None:
+    if value.get("parent") == value.get("name"):
+        c.error(_join(path, "parent"), "会議体が自分自身を parent にしています")
+
+
+def _sharing_until(c: _Checker, value: Any, path: str) -> None:
+    if value != "next_session":
+        if isinstance(value, int) and not isinstance(value, bool):
+            _positive(c, value, path)
+        else:
+            c.error(path, f"「{value}」は next_session か日数(整数)で書いてください")
+
+
+ANY_PARTY = _ref(*PARTY_LISTS)
+DEPARTMENT = _ref("departments")
+FORMS = _one_or_list(_choice(tuple(OperatingForm.values), "運営形態"))
+
+PARTY_BASE = {"name": Key(_text, required=True), "description": Key(_text)}
+AGENCY_OVERRIDE = {
+    "name": Key(ANY_PARTY, required=True),
+    "sites": Key(_count),
+    "operating_form": Key(FORMS),
+    "operator": Key(ANY_PARTY),
+}
+PERIOD = {"from": Key(_year, required=True), "to": Key(_year, required=True)}
+STAGE = {
+    "name": Key(_text, required=True),
+    "from": Key(_year),
+    "to": Key(_year),
+    "description": Key(_text),
+}
+PLAN = {
+    "title": Key(_text),
+    "period": Key(_mapping(PERIOD, _period_in_order)),
+    "stages": Key(_list_of(_mapping(STAGE, _period_in_order))),
+}
+MUNICIPALITY = {
+    "name": Key(_text, required=True),
+    "prefecture": Key(_text),
+    "plan": Key(_mapping(PLAN)),
+}
+AGENCY = {
+    **PARTY_BASE,
+    "department": Key(DEPARTMENT),
+    "operating_form": Key(FORMS),
+    "operator": Key(ANY_PARTY),
+    "sites": Key(_count),
+    "service_area": Key(_text),
+}
+PARTNER = {**PARTY_BASE, "scope": Key(_choice(SCOPES, "範囲"))}
+PROGRAMME = {
+    "project": Key(_choice((1, 2, 3, 4, 5), "法定事業"), required=True),
+    "sub_item": Key(_choice(SUB_ITEMS, "号内の区分")),
+    "field": Key(_choice(tuple(Field.values), "分野")),
+    "name": Key(_text, required=True),
+    "target": Key(_text),
+    "content": Key(_text),
+    "sites": Key(_count),
+    "sites_note": Key(_text),
+    "operating_form": Key(FORMS),
+    "form_note": Key(_text),
+    "operator": Key(ANY_PARTY),
+    "operator_note": Key(_text),
+    "departments": Key(_one_or_list(DEPARTMENT)),
+    "service_area": Key(_text),
+    "agencies": Key(_list_of(_programme_agency)),
+}
+MEETING_BODY = {
+    "name": Key(_text, required=True),
+    "functions": Key(_list_of(_choice(tuple(MeetingFunction.values), "会議体の機能")), True),
+    "consent": Key(_choice(tuple(ConsentRule.values), "本人同意の扱い"), required=True),
+    "frequency": Key(_text),
+    "convener": Key(_ref("departments", "organisations", "agencies")),
+    "members": Key(_list_of(ANY_PARTY)),
+    "other_members": Key(_list_of(_text)),
+    "purpose": Key(_text),
+    "parent": Key(_meeting_ref),
+}
+SETTINGS = {
+    "coordinating_agency": Key(ANY_PARTY),
+    "referral_due_working_days": Key(_positive),
+    "confidential_sharing_until": Key(_sharing_until),
+    "plan_approval_without_meeting": Key(_boolean),
+    "issue_tags_extra": Key(_list_of(_text)),
+}
+TOP = {
+    "slug": Key(_slug, required=True),
+    "municipality": Key(_mapping(MUNICIPALITY), required=True),
+    "departments": Key(_list_of(_mapping(PARTY_BASE)), required=True),
+    "organisations": Key(_list_of(_mapping(PARTY_BASE))),
+    "agencies": Key(_list_of(_mapping(AGENCY)), required=True),
+    "partners": Key(_list_of(_mapping(PARTNER))),
+    "programmes": Key(_list_of(_mapping(PROGRAMME, _sub_item_fits_project)), required=True),
+    "meeting_bodies": Key(_list_of(_mapping(MEETING_BODY, _no_parent_cycle)), required=True),
+    "settings": Key(_mapping(SETTINGS)),
+}
