@@ -168,3 +168,73 @@ def task_sides(user, task) -> set[str]:
     if task.referral.sender_agency_id in agencies:
         sides.add("sender")
     return sides
+
+
+# --- 多機関協働の事例 (coordination cases) ---------------------------------------------
+# The coordinating agency holds the case and sees every part. Agencies on the case team
+# (current CaseMember) see the case, their own assignments, and the parts the current
+# consent opens to them (consent_covers). Everyone else gets 404.
+
+
+def _case_models():
+    from tsunagu.coordination import models as coordination_models
+
+    return coordination_models
+
+
+def visible_cases(user):
+    """Cases ``user`` may open: held by one of their agencies or with them on the team."""
+    Case = _case_models().Case
+    agencies = _agency_ids(user)
+    if not agencies:
+        return Case.objects.none()
+    on_team = _case_models().CaseMember.objects.current().filter(agency_id__in=agencies)
+    return Case.objects.filter(
+        Q(coordinating_agency_id__in=agencies) | Q(pk__in=on_team.values("case_id"))
+    )
+
+
+def holds_case(user, case) -> bool:
+    return case.coordinating_agency_id in _agency_ids(user)
+
+
+def can_view_case(user, case) -> bool:
+    agencies = _agency_ids(user)
+    if not agencies:
+        return False
+    if case.coordinating_agency_id in agencies:
+        return True
+    return case.members.current().filter(agency_id__in=agencies).exists()
+
+
+def can_change_case(user, case) -> bool:
+    return holds_case(user, case) and not user.has_role("auditor")
+
+
+def case_parts(user, case) -> set[str]:
+    """The parts of ``case`` (基本情報, アセスメント, 支援プラン, 支援経過) ``user`` may read."""
+    from tsunagu.coordination.consent import consent_covers
+
+    Part = _case_models().Part
+    if holds_case(user, case):
+        return set(Part.values)
+    if not can_view_case(user, case):
+        return set()
+    member_agencies = set(
+        case.members.current()
+        .filter(agency_id__in=_agency_ids(user))
+        .values_list("agency_id", flat=True)
+    )
+    return {
+        part
+        for part in Part.values
+        for agency in Agency.objects.filter(pk__in=member_agencies)
+        if consent_covers(case, agency=agency, part=part)
+    }
+
+
+def get_case_or_404(user, pk):
+    case = _case_models().Case.objects.filter(pk=pk).select_related("focus_person").first()
+    if case is None or not can_view_case(user, case):
+        raise Http404("指定された事例は見つからないか、閲覧する権限がありません。")
+    return case

@@ -1,0 +1,74 @@
+"""What the person's consent (本人同意) covers: the one question every sharing asks.
+
+``consent_covers`` answers for one recipient (an agency or a meeting body) and one part of
+the case, and when the answer is no it says why in Japanese, so the refusal shown to the
+user names the missing piece. Withdrawal takes effect at once because every check reads
+the consent rows as they are now.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.utils import timezone
+
+from .models import Case, Consent, Part
+
+
+def jp_date(value) -> str:
+    if isinstance(value, datetime.datetime):
+        value = timezone.localdate(value)
+    return f"{value.year}年{value.month}月{value.day}日"
+
+
+@dataclass(frozen=True)
+class Coverage:
+    ok: bool
+    reason: str = ""
+
+    def __bool__(self) -> bool:
+        return self.ok
+
+
+def missing_consent_reason(case: Case, on: datetime.date | None = None) -> str:
+    """Why the case has no current consent (none recorded, withdrawn, expired, not yet)."""
+    on = on or timezone.localdate()
+    latest = case.consents.order_by("-given_on", "-pk").first()
+    if latest is None:
+        return "この事例には本人同意が記録されていません。"
+    if latest.withdrawn_at is not None:
+        return f"本人同意は{jp_date(latest.withdrawn_at)}に撤回されています。"
+    if latest.expires_on is not None and latest.expires_on < on:
+        return f"本人同意の有効期限({jp_date(latest.expires_on)})が過ぎています。"
+    return f"本人同意の同意日({jp_date(latest.given_on)})がまだ来ていません。"
+
+
+def consent_covers(
+    case: Case, *, agency=None, meeting_body=None, part: str, on: datetime.date | None = None
+) -> Coverage:
+    """May ``part`` of ``case`` go to ``agency`` (or ``meeting_body``) under the consent?
+
+    The coordinating agency holds the case and needs no consent to read its own record.
+    """
+    if (agency is None) == (meeting_body is None):
+        raise ValueError("agency か meeting_body のどちらか一方を指定してください")
+    part_label = Part(part).label
+    if agency is not None and agency.pk == case.coordinating_agency_id:
+        return Coverage(True)
+    on = on or timezone.localdate()
+    consent: Consent | None = case.current_consent(on)
+    if consent is None:
+        return Coverage(False, missing_consent_reason(case, on))
+    recipient = agency if agency is not None else meeting_body
+    scope = consent.scopes.filter(agency=agency, meeting_body=meeting_body).first()
+    if scope is None:
+        return Coverage(False, f"「{recipient}」は本人同意の範囲(共有先)に含まれていません。")
+    if part not in scope.parts:
+        agreed = "、".join(scope.part_labels()) or "なし"
+        return Coverage(
+            False,
+            f"「{recipient}」への{part_label}の共有は本人同意の範囲外です"
+            f"(同意されている情報: {agreed})。",
+        )
+    return Coverage(True)
