@@ -151,6 +151,11 @@ class Programme(models.Model):
         """法定事業 as the structure CSV writes it: ``1号``, ``3号ハ``."""
         return f"{self.project}号{self.sub_item}"
 
+    @property
+    def department_names(self) -> str:
+        """所管課 joined with ・ (prefetch ``department_links__department`` for lists)."""
+        return "・".join(link.department.name for link in self.department_links.all())
+
 
 class ProgrammeDepartment(models.Model):
     """A 所管課 of a programme; ``order`` keeps the plan's order when it names several."""
@@ -266,6 +271,10 @@ class MeetingBody(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def function_labels(self) -> list[str]:
+        return [MeetingFunction(f).label for f in self.functions]
 
     def has_function(self, function: str) -> bool:
         return function in self.functions

@@ -44,15 +44,11 @@ def programmes_with_structure(municipality: Municipality) -> QuerySet[Programme]
     )
 
 
-def department_names(programme: Programme) -> str:
-    return "・".join(link.department.name for link in programme.department_links.all())
-
-
 def structure_rows(municipality: Municipality) -> list[tuple[str, ...]]:
     """One row per programme × agency, as docs/profiles.md defines the structure CSV."""
     rows: list[tuple[str, ...]] = []
     for programme in programmes_with_structure(municipality):
-        departments = department_names(programme)
+        departments = programme.department_names
         for delivery in programme.deliveries.all():
             rows.append(
                 (

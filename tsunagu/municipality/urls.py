@@ -5,5 +5,5 @@ from . import views
 app_name = "municipality"
 urlpatterns = [
     path("structure/", views.structure, name="structure"),
-    path("meeting-bodies/", views.meeting_bodies, name="meeting_bodies"),
+    path("meeting-bodies/", views.meeting_bodies_list, name="meeting_bodies"),
 ]
