@@ -1,6 +1,14 @@
 from django.contrib import admin
 
-from .models import Agency, Delivery, MeetingBody, Municipality, PlanStage, Programme
+from .models import (
+    Agency,
+    Delivery,
+    MeetingBody,
+    Municipality,
+    PlanStage,
+    Programme,
+    ProgrammeDepartment,
+)
 
 
 class PlanStageInline(admin.TabularInline):
@@ -16,8 +24,8 @@ class MunicipalityAdmin(admin.ModelAdmin):
 
 @admin.register(Agency)
 class AgencyAdmin(admin.ModelAdmin):
-    list_display = ["name", "kind", "operating_form", "department", "municipality"]
-    list_filter = ["municipality", "kind"]
+    list_display = ["name", "kind", "operating_form", "department", "municipality", "in_profile"]
+    list_filter = ["municipality", "kind", "in_profile"]
     search_fields = ["name"]
 
 
@@ -27,11 +35,17 @@ class DeliveryInline(admin.TabularInline):
     autocomplete_fields = ["agency", "operator", "department"]
 
 
+class ProgrammeDepartmentInline(admin.TabularInline):
+    model = ProgrammeDepartment
+    extra = 0
+    autocomplete_fields = ["department"]
+
+
 @admin.register(Programme)
 class ProgrammeAdmin(admin.ModelAdmin):
     list_display = ["name", "project", "sub_item", "field", "municipality"]
-    list_filter = ["municipality", "project", "field"]
-    inlines = [DeliveryInline]
+    list_filter = ["municipality", "project", "field", "in_profile"]
+    inlines = [ProgrammeDepartmentInline, DeliveryInline]
 
 
 @admin.register(MeetingBody)

@@ -1,16 +1,19 @@
 import copy
 import io
+import tempfile
 from pathlib import Path
 
 import pytest
 import yaml
 from django.apps import apps
 from django.core.management import CommandError, call_command
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tsunagu.accounts.models import Membership, Role, User
 from tsunagu.municipality.actions import load_profile
 from tsunagu.municipality.models import Agency, Delivery, MeetingBody, Municipality, Programme
-from tsunagu.municipality.profile import ProfileInvalid, profile_path
+from tsunagu.municipality.profile import ProfileInvalid, profile_path, read_profile
 
 FIXTURE = Path(__file__).parent / "fixtures" / "minato.yaml"
 GOOD = yaml.safe_load(FIXTURE.read_text(encoding="utf-8"))
@@ -312,3 +315,40 @@ def test_load_profile_command_prints_a_summary():
 def test_profile_name_resolves_under_profiles_folder(tmp_path):
     assert profile_path("kobayashi", tmp_path) == tmp_path / "profiles" / "kobayashi.yaml"
     assert profile_path("x/minato.yaml", tmp_path) == Path("x/minato.yaml")
+
+
+def nodes(value, path=()):
+    """Every (path, value) inside the profile data, for mutation by Hypothesis."""
+    yield path, value
+    if isinstance(value, dict | list):
+        children = value.items() if isinstance(value, dict) else enumerate(value)
+        for key, child in children:
+            yield from nodes(child, (*path, key))
+
+
+NODE_PATHS = [path for path, _ in nodes(GOOD) if path]
+ODD_VALUES = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-3, 3000),
+    st.text(max_size=5),
+    st.lists(st.text(max_size=3), max_size=2),
+    st.dictionaries(st.text(max_size=3), st.integers(), max_size=2),
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(where=st.sampled_from(NODE_PATHS), value=ODD_VALUES)
+def test_any_odd_value_anywhere_is_either_accepted_or_reported_never_a_crash(where, value):
+    data = copy.deepcopy(GOOD)
+    parent = data
+    for key in where[:-1]:
+        parent = parent[key]
+    parent[where[-1]] = value
+    with tempfile.TemporaryDirectory() as folder:
+        path = write(Path(folder), data)
+        try:
+            read_profile(path)
+        except ProfileInvalid as exc:
+            assert exc.messages
+            assert all(m.startswith("minato.yaml: ") for m in exc.messages)
