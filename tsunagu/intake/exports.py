@@ -1,0 +1,119 @@
+"""相談受付台帳: the consultations a user may see, as .xlsx or CSV.
+
+CSV follows the Excel conventions (jp_domain_research §4.4): UTF-8 with BOM by default,
+CRLF, every field quoted, a leading = + - @ escaped against formula injection. CP932 on
+request: characters CP932 cannot hold become 〓, and each one is reported by row and column.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+
+from django.utils import timezone
+from openpyxl import Workbook
+
+HEADERS = [
+    "受付番号",
+    "受付日時",
+    "受付機関",
+    "受付者",
+    "相談経路",
+    "相談者",
+    "本人氏名",
+    "フリガナ",
+    "生年月日",
+    "主訴",
+    "緊急性",
+    "情報提供の同意",
+    "対応内容",
+    "次の対応",
+    "次の対応の期日",
+    "状態",
+]
+SUBSTITUTE = "〓"
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def ledger_rows(consultations) -> list[list[str]]:
+    rows = []
+    for c in consultations.select_related("agency", "staff", "person").order_by(
+        "received_at", "pk"
+    ):
+        rows.append(
+            [
+                str(c.pk),
+                timezone.localtime(c.received_at).strftime("%Y-%m-%d %H:%M"),
+                c.agency.name,
+                str(c.staff),
+                c.get_channel_display(),
+                c.get_consulter_display()
+                + (f"({c.consulter_relation})" if c.consulter_relation else ""),
+                c.person.full_name,
+                c.person.full_kana,
+                c.person.birth_date.isoformat() if c.person.birth_date else "",
+                "・".join(c.issue_tags),
+                c.get_urgency_display(),
+                c.get_consent_status_display(),
+                c.action_taken,
+                c.next_step,
+                c.next_step_due.isoformat() if c.next_step_due else "",
+                "受付中" if c.is_open else "終了",
+            ]
+        )
+    return rows
+
+
+def _safe(value: str) -> str:
+    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
+
+
+@dataclass(frozen=True)
+class Unconvertible:
+    row: int  # 1-based line in the file, the header being line 1
+    column: str
+    char: str
+
+    def message(self) -> str:
+        return (
+            f"{self.row}行目「{self.column}」列の「{self.char}」(U+{ord(self.char):04X})は"
+            f"CP932に変換できないため「{SUBSTITUTE}」に置き換えました。"
+        )
+
+
+def _to_cp932(value: str, row: int, column: str, problems: list[Unconvertible]) -> str:
+    out = []
+    for ch in value:
+        try:
+            ch.encode("cp932")
+            out.append(ch)
+        except UnicodeEncodeError:
+            problems.append(Unconvertible(row, column, ch))
+            out.append(SUBSTITUTE)
+    return "".join(out)
+
+
+def to_csv(rows: list[list[str]], encoding: str = "utf-8") -> tuple[bytes, list[Unconvertible]]:
+    problems: list[Unconvertible] = []
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, quoting=csv.QUOTE_ALL, lineterminator="\r\n")
+    for line, row in enumerate([HEADERS, *rows], start=1):
+        cells = [_safe(v) for v in row]
+        if encoding == "cp932":
+            cells = [_to_cp932(v, line, HEADERS[i], problems) for i, v in enumerate(cells)]
+        writer.writerow(cells)
+    text = buffer.getvalue()
+    data = text.encode("cp932") if encoding == "cp932" else text.encode("utf-8-sig")
+    return data, problems
+
+
+def to_xlsx(rows: list[list[str]]) -> bytes:
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("相談受付台帳")
+    sheet.append(HEADERS)
+    for row in rows:
+        sheet.append([_safe(v) for v in row])
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()

@@ -1,0 +1,124 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils import timezone
+
+from tsunagu.intake.models import (
+    Channel,
+    ConsentStatus,
+    Consulter,
+    FailureReason,
+    Means,
+    Outcome,
+    TaskStatus,
+    Urgency,
+    issue_tags_for,
+)
+from tsunagu.municipality.models import Agency
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class ConsultationForm(forms.Form):
+    agency = forms.ModelChoiceField(Agency.objects.none(), label="受付機関")
+    received_at = forms.DateTimeField(
+        label="受付日時",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+    channel = forms.ChoiceField(label="相談経路", choices=Channel.choices)
+    channel_note = forms.CharField(label="経路の詳細(機関名など)", required=False)
+    consulter = forms.ChoiceField(label="相談者", choices=Consulter.choices)
+    consulter_relation = forms.CharField(label="続柄・関係(家族の場合)", required=False)
+    person_id = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    family_name = forms.CharField(label="氏", required=False)
+    given_name = forms.CharField(label="名", required=False)
+    family_kana = forms.CharField(label="フリガナ(氏)", required=False)
+    given_kana = forms.CharField(label="フリガナ(名)", required=False)
+    birth_date = forms.DateField(label="生年月日", required=False, widget=DATE)
+    address = forms.CharField(label="住所", required=False)
+    issue_tags = forms.MultipleChoiceField(
+        label="主訴(複数可)", widget=forms.CheckboxSelectMultiple, required=False
+    )
+    narrative = forms.CharField(label="相談内容", widget=forms.Textarea, required=False)
+    urgency = forms.ChoiceField(label="緊急性", choices=Urgency.choices, initial=Urgency.MEDIUM)
+    urgency_reason = forms.CharField(label="緊急性の理由", required=False)
+    consent_status = forms.ChoiceField(
+        label="関係機関への情報提供の同意", choices=ConsentStatus.choices
+    )
+    consent_agencies = forms.ModelMultipleChoiceField(
+        Agency.objects.none(),
+        label="同意の範囲(機関)",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    action_taken = forms.CharField(label="対応内容", widget=forms.Textarea, required=False)
+    next_step = forms.CharField(label="次の対応", required=False)
+    next_step_due = forms.DateField(label="次の対応の期日", required=False, widget=DATE)
+
+    def __init__(self, *args, user, municipality, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].queryset = Agency.objects.filter(pk__in=user.agency_ids())
+        self.fields["consent_agencies"].queryset = Agency.objects.filter(municipality=municipality)
+        self.fields["issue_tags"].choices = [(t, t) for t in issue_tags_for(municipality)]
+        self.fields["received_at"].initial = timezone.localtime().replace(second=0, microsecond=0)
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("person_id") and not (data.get("family_name") or "").strip():
+            self.add_error(
+                "family_name", "本人を候補から選ぶか、新規登録する場合は氏を入力してください。"
+            )
+        if data.get("consulter") == Consulter.FAMILY and not data.get("consulter_relation"):
+            self.add_error("consulter_relation", "相談者が家族の場合は続柄を入力してください。")
+        if data.get("urgency") == Urgency.HIGH and not data.get("urgency_reason"):
+            self.add_error("urgency_reason", "緊急性が「高」の場合は理由を入力してください。")
+        if data.get("consent_status") == ConsentStatus.GIVEN and not data.get("consent_agencies"):
+            self.add_error(
+                "consent_agencies", "同意ありの場合は、同意の範囲(機関)を選んでください。"
+            )
+        return data
+
+
+class ProgressNoteForm(forms.Form):
+    date = forms.DateField(label="日付", widget=DATE, initial=timezone.localdate)
+    means = forms.ChoiceField(label="手段", choices=Means.choices)
+    counterpart = forms.CharField(label="相手方", required=False)
+    content = forms.CharField(label="内容", widget=forms.Textarea)
+    next_date = forms.DateField(label="次回予定", required=False, widget=DATE)
+
+
+class ReferralForm(forms.Form):
+    recipients = forms.ModelMultipleChoiceField(
+        Agency.objects.none(), label="つなぎ先(複数可)", widget=forms.CheckboxSelectMultiple
+    )
+    reason = forms.CharField(label="つなぐ理由", widget=forms.Textarea)
+    request = forms.CharField(label="依頼したいこと", widget=forms.Textarea)
+    agreed_to_share = forms.CharField(label="本人が共有に同意した内容", widget=forms.Textarea)
+    notes = forms.ModelMultipleChoiceField(
+        Agency.objects.none(),
+        label="添付する支援経過記録",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, sender_agency, notes_queryset, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["recipients"].queryset = Agency.objects.filter(
+            municipality_id=sender_agency.municipality_id
+        ).exclude(pk=sender_agency.pk)
+        self.fields["notes"].queryset = notes_queryset
+
+
+class TransitionForm(forms.Form):
+    to = forms.ChoiceField(choices=TaskStatus.choices)
+    outcome = forms.ChoiceField(
+        label="結果", choices=[("", "---"), *Outcome.choices], required=False
+    )
+    failure_reason = forms.ChoiceField(
+        label="不成立の理由", choices=[("", "---"), *FailureReason.choices], required=False
+    )
+    reason = forms.CharField(label="理由", widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+
+class CoordinationRequestForm(forms.Form):
+    reason = forms.CharField(label="依頼理由", widget=forms.Textarea)

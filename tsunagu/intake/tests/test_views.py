@@ -1,0 +1,408 @@
+import csv
+import datetime
+import io
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from tsunagu.access import policy
+from tsunagu.access.models import AuditEvent
+from tsunagu.intake import actions
+from tsunagu.intake.models import Consultation, Outcome, TaskStatus
+from tsunagu.intake.tests.factories import details
+from tsunagu.intake.transitions import transition
+from tsunagu.people import matching
+from tsunagu.people.models import Household, HouseholdMembership
+
+S = TaskStatus
+
+
+def client_for(client, user):
+    client.force_login(user)
+    return client
+
+
+def audited(user, action, object_id=None):
+    rows = AuditEvent.objects.filter(user=user, action=action)
+    if object_id is not None:
+        rows = rows.filter(object_id=str(object_id))
+    return rows.exists()
+
+
+# --- access with the fixed cast ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("who", ["unrelated", "partner", "coordinator", "admin_user", "auditor"])
+def test_other_agencies_get_404_on_a_consultation(client, consultation, who, request):
+    client_for(client, request.getfixturevalue(who))
+    url = reverse("intake:consultation_detail", args=[consultation.pk])
+    assert client.get(url).status_code == 404
+    for name in ("consultation_close", "note_create", "coordination_request"):
+        assert client.post(reverse(f"intake:{name}", args=[consultation.pk])).status_code == 404
+    assert client.get(reverse("intake:referral_create", args=[consultation.pk])).status_code == 404
+
+
+def test_owner_reads_the_consultation_and_the_read_is_audited(client, owner, consultation):
+    response = client_for(client, owner).get(
+        reverse("intake:consultation_detail", args=[consultation.pk])
+    )
+    assert response.status_code == 200
+    assert "80代の母" in response.content.decode()
+    assert audited(owner, "view", consultation.pk)
+
+
+@pytest.mark.parametrize("who", ["unrelated", "coordinator", "admin_user", "auditor"])
+def test_unrelated_agencies_get_404_on_a_referral(client, referral, task, who, request):
+    client_for(client, request.getfixturevalue(who))
+    assert client.get(reverse("intake:referral_detail", args=[referral.pk])).status_code == 404
+    response = client.post(reverse("intake:task_transition", args=[task.pk]), {"to": S.RECEIVED})
+    assert response.status_code == 404
+    task.refresh_from_db()
+    assert task.status == S.SENT
+
+
+def test_recipient_sees_only_the_attachments(client, partner, owner, town, consultation, referral):
+    actions.add_progress_note(
+        staff=owner, consultation=consultation, date=datetime.date.today(), means="phone",
+        content="添付していない秘密の記録",
+    )  # fmt: skip
+    response = client_for(client, partner).get(
+        reverse("intake:referral_detail", args=[referral.pk])
+    )
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "障害福祉サービスの利用を希望" in body  # the attached note
+    assert "添付していない秘密の記録" not in body
+    assert "80代の母と50代の息子" not in body  # the consultation narrative
+    assert audited(partner, "view", referral.pk)
+    url = reverse("intake:consultation_detail", args=[consultation.pk])
+    assert client.get(url).status_code == 404
+
+
+def test_recipient_sees_only_its_own_task(client, partner, owner, town, consultation, note):
+    referral = actions.send_referral(
+        sender=owner,
+        sender_agency=town.owner_agency,
+        person=consultation.person,
+        consultation=consultation,
+        recipients=[town.partner_agency, town.coordinating_agency],
+        reason="r",
+        request="q",
+        agreed_to_share="s",
+    )
+    body = (
+        client_for(client, partner)
+        .get(reverse("intake:referral_detail", args=[referral.pk]))
+        .content.decode()
+    )
+    assert town.partner_agency.name in body
+    assert town.coordinating_agency.name not in body
+
+
+def test_recipient_access_ends_after_a_terminal_state(client, partner, referral, task):
+    client_for(client, partner)
+    url = reverse("intake:referral_detail", args=[referral.pk])
+    assert client.get(url).status_code == 200
+    transition(actor=partner, task=task, to=S.RECEIVED)
+    transition(actor=partner, task=task, to=S.ACCEPTED)
+    transition(actor=partner, task=task, to=S.IN_PROGRESS)
+    client.post(
+        reverse("intake:task_transition", args=[task.pk]),
+        {"to": S.COMPLETED, "outcome": Outcome.GOT_HELP},
+    )
+    task.refresh_from_db()
+    assert task.status == S.COMPLETED
+    assert client.get(url).status_code == 404
+
+
+def test_sender_sees_every_change(client, owner, partner, referral, task):
+    transition(actor=partner, task=task, to=S.DECLINED, reason="担当地区外のため")
+    body = (
+        client_for(client, owner)
+        .get(reverse("intake:referral_detail", args=[referral.pk]))
+        .content.decode()
+    )
+    assert "辞退" in body and "担当地区外のため" in body
+
+
+# --- the lifecycle through the UI ---------------------------------------------------------
+
+
+def test_illegal_transition_through_the_ui_shows_the_japanese_message(client, partner, task):
+    response = client_for(client, partner).post(
+        reverse("intake:task_transition", args=[task.pk]),
+        {"to": S.COMPLETED, "outcome": Outcome.GOT_HELP},
+        follow=True,
+    )
+    assert "「送付」の依頼を「完了」にはできません" in response.content.decode()
+    task.refresh_from_db()
+    assert task.status == S.SENT
+
+
+def test_decline_without_reason_is_refused_in_the_ui(client, partner, task):
+    response = client_for(client, partner).post(
+        reverse("intake:task_transition", args=[task.pk]), {"to": S.DECLINED}, follow=True
+    )
+    assert "「辞退」には理由の入力が必要です" in response.content.decode()
+
+
+def test_auditor_of_the_sender_cannot_withdraw(client, town, referral, task):
+    from conftest import make_user
+
+    auditor = make_user("kansa2", town.owner_agency, "auditor")
+    response = client_for(client, auditor).post(
+        reverse("intake:task_transition", args=[task.pk]),
+        {"to": S.WITHDRAWN, "reason": "x"},
+        follow=True,
+    )
+    assert "送付元の機関だけ" in response.content.decode()
+    task.refresh_from_db()
+    assert task.status == S.SENT
+
+
+def test_consultation_is_taken_through_the_form_with_a_new_person(client, owner, town):
+    client_for(client, owner)
+    response = client.post(
+        reverse("intake:consultation_create"),
+        {
+            "agency": town.owner_agency.pk,
+            "received_at": "2026-11-20T10:00",
+            "channel": "phone",
+            "consulter": "family",
+            "consulter_relation": "長女",
+            "family_name": "斉藤",
+            "given_name": "一",
+            "family_kana": "サイトウ",
+            "issue_tags": ["介護", "ダブルケア"],
+            "urgency": "high",
+            "urgency_reason": "介護者が倒れた",
+            "consent_status": "given",
+            "consent_agencies": [town.partner_agency.pk],
+        },
+    )
+    consultation = Consultation.objects.get()
+    assert response.status_code == 302
+    assert consultation.issue_tags == ["介護", "ダブルケア"]
+    assert consultation.person.family_name == "斉藤"
+    assert policy.can_view_person(owner, consultation.person)
+
+
+def test_consultation_form_names_the_missing_fields(client, owner, town):
+    response = client_for(client, owner).post(
+        reverse("intake:consultation_create"),
+        {
+            "agency": town.owner_agency.pk,
+            "received_at": "2026-11-20T10:00",
+            "channel": "phone",
+            "consulter": "family",
+            "urgency": "high",
+            "consent_status": "given",
+        },
+    )
+    body = response.content.decode()
+    assert "氏を入力してください" in body
+    assert "続柄を入力してください" in body
+    assert "理由を入力してください" in body
+    assert "同意の範囲(機関)を選んでください" in body
+    assert not Consultation.objects.exists()
+
+
+def test_profile_extends_the_issue_tags(client, owner, town):
+    town.municipality.settings["issue_tags_extra"] = ["ごみ屋敷"]
+    town.municipality.save()
+    body = client_for(client, owner).get(reverse("intake:consultation_create")).content.decode()
+    assert "ごみ屋敷" in body and "ヤングケアラー" in body
+
+
+def test_candidates_show_only_the_agency_for_persons_the_user_cannot_see(
+    client, unrelated, owner, consultation, monkeypatch
+):
+    person = consultation.person
+    candidate = matching.Candidate(person=person, score=0.95, band="link", reasons=["フリガナ一致"])
+    monkeypatch.setattr(matching, "find_candidates", lambda **kwargs: [candidate])
+    url = reverse("intake:person_candidates") + "?family_kana=タカハシ"
+    body = client_for(client, unrelated).get(url).content.decode()
+    assert "他機関で登録あり(テスト町地域包括支援センター)" in body
+    assert "花子" not in body and f'value="{person.pk}"' not in body
+    client.force_login(owner)
+    body = client.get(url).content.decode()
+    assert "花子" in body and f'value="{person.pk}"' in body
+    assert audited(owner, "search")
+
+
+def test_choosing_a_person_the_user_cannot_see_is_404(client, unrelated, town, consultation):
+    response = client_for(client, unrelated).post(
+        reverse("intake:consultation_create"),
+        {
+            "agency": town.unrelated_agency.pk,
+            "received_at": "2026-11-20T10:00",
+            "channel": "phone",
+            "consulter": "self",
+            "person_id": consultation.person.pk,
+            "urgency": "low",
+            "consent_status": "not_asked",
+        },
+    )
+    assert response.status_code == 404
+    assert Consultation.objects.count() == 1
+
+
+def test_referral_is_sent_through_the_form(client, owner, town, consultation, note):
+    response = client_for(client, owner).post(
+        reverse("intake:referral_create", args=[consultation.pk]),
+        {
+            "recipients": [town.partner_agency.pk],
+            "reason": "r",
+            "request": "q",
+            "agreed_to_share": "s",
+            "notes": [note.pk],
+        },
+    )
+    assert response.status_code == 302
+    referral = consultation.referrals.get()
+    assert list(referral.notes.all()) == [note]
+
+
+def test_coordination_request_through_the_ui(client, owner, town, consultation):
+    client_for(client, owner).post(
+        reverse("intake:coordination_request", args=[consultation.pk]), {"reason": "複合課題"}
+    )
+    assert consultation.coordination_requests.get().to_agency == town.coordinating_agency
+
+
+# --- lists, inbox, signal -----------------------------------------------------------------
+
+
+def many_consultations(town, owner, n=6):
+    for i in range(n):
+        c = actions.take_consultation(
+            staff=owner,
+            agency=town.owner_agency,
+            details=details(),
+            new_person=actions.NewPerson(family_name=f"山田{i}"),
+        )
+        actions.add_progress_note(
+            staff=owner,
+            consultation=c,
+            date=datetime.date.today(),
+            means="phone",
+            content="x",
+            next_date=datetime.date.today(),
+        )
+
+
+@pytest.mark.parametrize("name", ["consultation_list", "referral_list", "inbox"])
+def test_list_pages_keep_a_bounded_number_of_queries(
+    client, owner, town, referral, django_assert_max_num_queries, name
+):
+    many_consultations(town, owner)
+    client_for(client, owner)
+    with django_assert_max_num_queries(20):
+        response = client.get(reverse(f"intake:{name}"))
+    assert response.status_code == 200
+    assert audited(owner, "list")
+
+
+def test_unrelated_user_sees_nothing_in_lists(client, unrelated, town, owner, referral):
+    client_for(client, unrelated)
+    for name in ("consultation_list", "referral_list", "inbox"):
+        body = client.get(reverse(f"intake:{name}")).content.decode()
+        assert "花子" not in body
+
+
+def test_inbox_shows_new_and_overdue_referrals_to_the_recipient(client, partner, task):
+    task.due_on = datetime.date.today() - datetime.timedelta(days=1)
+    task.save()
+    body = client_for(client, partner).get(reverse("intake:inbox")).content.decode()
+    assert "髙橋" in body and "期限超過" in body
+
+
+def test_inbox_signals_open_consultations_elsewhere_in_the_household(
+    client, owner, partner, town, consultation
+):
+    household = Household.objects.create(municipality=town.municipality, name="髙橋家")
+    HouseholdMembership.objects.create(household=household, person=consultation.person)
+    consultation.household = household
+    consultation.save()
+    son = actions.NewPerson(family_name="髙橋", given_name="健太")
+    other = actions.take_consultation(
+        staff=partner, agency=town.partner_agency, details=details(), new_person=son
+    )
+    HouseholdMembership.objects.create(household=household, person=other.person)
+    other.household = household
+    other.save()
+    body = client_for(client, owner).get(reverse("intake:inbox")).content.decode()
+    assert f"他機関で関わりあり: {town.partner_agency.name}" in body
+    assert "健太" not in body
+
+
+def test_home_links_to_the_inbox(client, owner):
+    body = client_for(client, owner).get("/").content.decode()
+    assert reverse("intake:inbox") in body
+
+
+# --- たらい回し and loop-closed figures -------------------------------------------------------
+
+
+def test_person_chain_shows_every_hop_and_unrelated_gets_404(
+    client, owner, partner, unrelated, town, consultation, referral, task
+):
+    transition(actor=partner, task=task, to=S.DECLINED, reason="対象外")
+    second = actions.send_referral(
+        sender=owner,
+        sender_agency=town.owner_agency,
+        person=consultation.person,
+        consultation=consultation,
+        recipients=[town.coordinating_agency],
+        reason="r",
+        request="q",
+        agreed_to_share="s",
+    )
+    url = reverse("intake:referral_chain", args=[consultation.person.pk])
+    body = client_for(client, owner).get(url).content.decode()
+    assert body.count(f"<td>{town.owner_agency.name}</td>") == 2
+    assert "辞退" in body and town.coordinating_agency.name in body and "つなぎの回数: 2" in body
+    assert second.tasks.count() == 1
+    assert client_for(client, unrelated).get(url).status_code == 404
+
+
+def test_export_is_refused_content_for_unrelated(client, unrelated, consultation):
+    response = client_for(client, unrelated).get(reverse("intake:ledger_export", args=["csv"]))
+    text = response.content.decode("utf-8-sig")
+    assert "髙橋" not in text and text.startswith('"受付番号"')
+    assert audited(unrelated, "export")
+
+
+def test_csv_export_has_bom_and_escapes_formulas(client, owner, consultation):
+    consultation.next_step = "=HYPERLINK(1)"
+    consultation.save()
+    response = client_for(client, owner).get(reverse("intake:ledger_export", args=["csv"]))
+    assert response.content.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows[1][6] == "髙橋\u3000花子" and rows[1][13] == "'=HYPERLINK(1)"
+    assert b"\r\n" in response.content
+    assert audited(owner, "export")
+
+
+def test_cp932_export_reports_each_unconvertible_character(client, owner, consultation):
+    person = consultation.person
+    person.given_name = "𠮷子"
+    person.save()
+    client_for(client, owner)
+    url = reverse("intake:ledger_export", args=["csv"])
+    report = client.get(url + "?encoding=cp932").content.decode()
+    assert "2行目「本人氏名」列の「𠮷」(U+20BB7)はCP932に変換できない" in report
+    assert not audited(owner, "export")
+    response = client.get(url + "?encoding=cp932&confirm=1")
+    text = response.content.decode("cp932")
+    assert "髙橋\u3000〓子" in text  # 髙 is in CP932 (IBM extension); 𠮷 is not
+    assert audited(owner, "export")
+
+
+def test_xlsx_export(client, owner, consultation):
+    response = client_for(client, owner).get(reverse("intake:ledger_export", args=["xlsx"]))
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][0] == "受付番号" and rows[1][6] == "髙橋\u3000花子"
+    assert audited(owner, "export")

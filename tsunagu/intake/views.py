@@ -1,0 +1,441 @@
+from __future__ import annotations
+
+import datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from tsunagu.access import audit, policy
+from tsunagu.intake import actions, exports, stats
+from tsunagu.intake.forms import (
+    ConsultationForm,
+    CoordinationRequestForm,
+    ProgressNoteForm,
+    ReferralForm,
+    TransitionForm,
+)
+from tsunagu.intake.models import (
+    UNANSWERED,
+    Consultation,
+    ProgressNote,
+    RecipientTask,
+    TaskStatus,
+)
+from tsunagu.intake.transitions import TransitionRefused, transition
+from tsunagu.municipality.models import Agency
+from tsunagu.people import matching
+
+PAGE_SIZE = 50
+
+
+def _municipality(user):
+    agency = Agency.objects.filter(pk__in=user.agency_ids()).select_related("municipality").first()
+    if agency is None:
+        raise PermissionDenied("所属機関がありません。")
+    return agency.municipality
+
+
+# --- consultations ------------------------------------------------------------------------
+
+
+@login_required
+def consultation_list(request):
+    rows = policy.visible_consultations(request.user).select_related("agency", "staff", "person")
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    audit.log(request.user, "list", "intake.consultation", count=len(page.object_list))
+    return render(request, "intake/consultation_list.html", {"page": page})
+
+
+def _candidates(request, data):
+    if not (data.get("family_kana") or data.get("family_name")):
+        return []
+    birth = data.get("birth_date") or None
+    found = matching.find_candidates(
+        municipality_id=_municipality(request.user).pk,
+        family_name=data.get("family_name", ""),
+        given_name=data.get("given_name", ""),
+        family_kana=data.get("family_kana", ""),
+        given_kana=data.get("given_kana", ""),
+        birth_date=datetime.date.fromisoformat(birth) if birth else None,
+        address=data.get("address", ""),
+    )
+    visible = set(
+        policy.visible_persons(request.user)
+        .filter(pk__in=[c.person.pk for c in found])
+        .values_list("pk", flat=True)
+    )
+    rows = []
+    for c in found:
+        if c.person.pk in visible:
+            rows.append({"candidate": c, "visible": True})
+        else:
+            rows.append({"candidate": c, "visible": False, "elsewhere": _elsewhere(request, c)})
+    audit.log(request.user, "search", "people.person", count=len(rows), purpose="相談受付の名寄せ")
+    return rows
+
+
+def _elsewhere(request, candidate):
+    return [a.name for a in policy.known_elsewhere(request.user, candidate.person)]
+
+
+@login_required
+def person_candidates(request):
+    """htmx: 名寄せ candidates while typing; also rendered in full by the plain form."""
+    try:
+        rows = _candidates(request, request.GET)
+    except ValueError:
+        rows = []
+    return render(request, "intake/consultation_form.html#candidates", {"candidates": rows})
+
+
+def _details(data) -> actions.ConsultationDetails:
+    names = actions.ConsultationDetails.__dataclass_fields__
+    return actions.ConsultationDetails(**{k: data[k] for k in names if k in data})
+
+
+def _new_person(data) -> actions.NewPerson:
+    names = actions.NewPerson.__dataclass_fields__
+    return actions.NewPerson(**{k: data[k] for k in names if k in data})
+
+
+@login_required
+def consultation_create(request):
+    municipality = _municipality(request.user)
+    form = ConsultationForm(request.POST or None, user=request.user, municipality=municipality)
+    candidates = []
+    if request.method == "POST" and "find" in request.POST:
+        candidates = _candidates(request, request.POST)
+    elif request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        person = None
+        if data["person_id"]:
+            person = policy.get_person_or_404(request.user, data["person_id"])
+        try:
+            consultation = actions.take_consultation(
+                staff=request.user,
+                agency=data["agency"],
+                details=_details(data),
+                person=person,
+                new_person=None if person else _new_person(data),
+            )
+        except actions.IntakeRefused as refused:
+            form.add_error(None, str(refused))
+        else:
+            messages.success(request, "相談受付を登録しました。")
+            return redirect("intake:consultation_detail", pk=consultation.pk)
+    return render(
+        request, "intake/consultation_form.html", {"form": form, "candidates": candidates}
+    )
+
+
+@login_required
+def consultation_detail(request, pk):
+    consultation = policy.get_consultation_or_404(request.user, pk)
+    audit.log(request.user, "view", consultation, person=consultation.person_id)
+    referrals = consultation.referrals.prefetch_related("tasks__agency")
+    household_elsewhere = _household_elsewhere(request.user, [consultation])
+    return render(
+        request,
+        "intake/consultation_detail.html",
+        {
+            "c": consultation,
+            "notes": consultation.notes.select_related("recorded_by"),
+            "referrals": referrals,
+            "coordination_requests": consultation.coordination_requests.select_related("to_agency"),
+            "elsewhere": household_elsewhere.get(consultation.household_id, []),
+            "can_change": policy.can_change_consultation(request.user, consultation),
+            "note_form": ProgressNoteForm(),
+            "coordination_form": CoordinationRequestForm(),
+        },
+    )
+
+
+def _household_elsewhere(user, consultations) -> dict[int, list[str]]:
+    """「他機関で関わりあり」: agencies (names only) with open consultations in the households."""
+    households = {c.household_id for c in consultations if c.household_id}
+    rows = (
+        Consultation.objects.open()
+        .filter(household_id__in=households)
+        .exclude(agency_id__in=user.agency_ids())
+        .values_list("household_id", "agency__name")
+        .distinct()
+    )
+    result: dict[int, list[str]] = {}
+    for household_id, name in rows:
+        result.setdefault(household_id, []).append(name)
+    return result
+
+
+@login_required
+@require_POST
+def consultation_close(request, pk):
+    consultation = policy.get_consultation_or_404(request.user, pk)
+    try:
+        actions.close_consultation(staff=request.user, consultation=consultation)
+        messages.success(request, "相談受付を終了しました。")
+    except actions.IntakeRefused as refused:
+        messages.error(request, str(refused))
+    return redirect("intake:consultation_detail", pk=pk)
+
+
+@login_required
+@require_POST
+def note_create(request, pk):
+    consultation = policy.get_consultation_or_404(request.user, pk)
+    form = ProgressNoteForm(request.POST)
+    if not form.is_valid():
+        for field, errors in form.errors.items():
+            label = form.fields[field].label if field in form.fields else ""
+            messages.error(request, f"{label}: {' '.join(errors)}")
+        return redirect("intake:consultation_detail", pk=pk)
+    actions.add_progress_note(staff=request.user, consultation=consultation, **form.cleaned_data)
+    messages.success(request, "支援経過記録を追加しました。")
+    return redirect("intake:consultation_detail", pk=pk)
+
+
+@login_required
+@require_POST
+def coordination_request(request, pk):
+    consultation = policy.get_consultation_or_404(request.user, pk)
+    form = CoordinationRequestForm(request.POST)
+    try:
+        actions.request_coordination(
+            requested_by=request.user,
+            consultation=consultation,
+            reason=form.data.get("reason", ""),
+        )
+        messages.success(request, "多機関協働の支援依頼を送りました。")
+    except actions.IntakeRefused as refused:
+        messages.error(request, str(refused))
+    return redirect("intake:consultation_detail", pk=pk)
+
+
+# --- referrals ----------------------------------------------------------------------------
+
+
+@login_required
+def referral_create(request, pk):
+    consultation = policy.get_consultation_or_404(request.user, pk)
+    notes = consultation.notes.all()
+    form = ReferralForm(
+        request.POST or None, sender_agency=consultation.agency, notes_queryset=notes
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            referral = actions.send_referral(
+                sender=request.user,
+                sender_agency=consultation.agency,
+                person=consultation.person,
+                consultation=consultation,
+                recipients=list(data["recipients"]),
+                reason=data["reason"],
+                request=data["request"],
+                agreed_to_share=data["agreed_to_share"],
+                notes=list(data["notes"]),
+            )
+        except actions.IntakeRefused as refused:
+            form.add_error(None, str(refused))
+        else:
+            messages.success(request, "つなぐシートを送付しました。")
+            return redirect("intake:referral_detail", pk=referral.pk)
+    return render(request, "intake/referral_form.html", {"form": form, "c": consultation})
+
+
+@login_required
+def referral_list(request):
+    agencies = request.user.agency_ids()
+    tasks = (
+        RecipientTask.objects.filter(referral__in=policy.visible_referrals(request.user))
+        .select_related("referral__person", "referral__sender_agency", "agency")
+        .order_by("-referral__sent_at", "pk")
+    )
+    sent = tasks.filter(referral__sender_agency_id__in=agencies)
+    received = tasks.active().filter(agency_id__in=agencies)
+    audit.log(request.user, "list", "intake.referral")
+    return render(
+        request,
+        "intake/referral_list.html",
+        {
+            "sent": Paginator(sent, PAGE_SIZE).get_page(request.GET.get("sent_page")),
+            "received": Paginator(received, PAGE_SIZE).get_page(request.GET.get("page")),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@login_required
+def referral_detail(request, pk):
+    referral = policy.get_referral_or_404(request.user, pk)
+    is_sender = policy.is_referral_sender(request.user, referral)
+    tasks = list(policy.visible_tasks(request.user, referral).prefetch_related("events__actor"))
+    for task in tasks:
+        sides = policy.task_sides(request.user, task)
+        task.moves = [
+            (to, TaskStatus(to).label) for side in sorted(sides) for to in task.allowed_next(side)
+        ]
+    audit.log(request.user, "view", referral, person=referral.person_id)
+    return render(
+        request,
+        "intake/referral_detail.html",
+        {
+            "r": referral,
+            "is_sender": is_sender,
+            "tasks": tasks,
+            "notes": referral.notes.all(),
+            "transition_form": TransitionForm(),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def task_transition(request, pk):
+    task = get_object_or_404(RecipientTask.objects.select_related("referral"), pk=pk)
+    if not policy.visible_tasks(request.user, task.referral).filter(pk=task.pk).exists():
+        raise Http404("指定された依頼は見つからないか、閲覧する権限がありません。")
+    form = TransitionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "操作の指定が正しくありません。")
+    else:
+        try:
+            transition(actor=request.user, task=task, **form.cleaned_data)
+            messages.success(request, "状態を更新しました。")
+        except TransitionRefused as refused:
+            messages.error(request, str(refused))
+    if policy.can_view_referral(request.user, task.referral):
+        return redirect("intake:referral_detail", pk=task.referral_id)
+    return redirect("intake:inbox")
+
+
+# --- たらい回し and loop-closed rates -------------------------------------------------------
+
+
+@login_required
+def person_referral_chain(request, person_id):
+    person = policy.get_person_or_404(request.user, person_id)
+    hops = stats.referral_hops(person.pk)
+    audit.log(request.user, "view", person, person=person, purpose="つなぎの経路")
+    return render(request, "intake/referral_chain.html", {"person": person, "hops": hops})
+
+
+@login_required
+def loop_stats(request):
+    municipality = _municipality(request.user)
+    try:
+        fy = int(request.GET.get("fy", ""))
+    except ValueError:
+        fy = stats.fiscal_year(timezone.localdate())
+    audit.log(request.user, "view", "intake.loop_stats", fiscal_year=fy)
+    return render(
+        request,
+        "intake/loop_stats.html",
+        {
+            "fy": fy,
+            "by_sender": stats.loop_rates(municipality_id=municipality.pk, fiscal_year=fy),
+            "by_recipient": stats.loop_rates(
+                municipality_id=municipality.pk, fiscal_year=fy, by="recipient"
+            ),
+        },
+    )
+
+
+# --- inbox --------------------------------------------------------------------------------
+
+
+@login_required
+def inbox(request):
+    user = request.user
+    agencies = user.agency_ids()
+    today = timezone.localdate()
+    week_end = today + datetime.timedelta(days=6 - today.weekday())
+    incoming = (
+        RecipientTask.objects.filter(agency_id__in=agencies, status__in=UNANSWERED)
+        .select_related("referral__sender_agency", "referral__person", "agency")
+        .order_by("due_on", "pk")[:PAGE_SIZE]
+    )
+    sent_overdue = (
+        RecipientTask.objects.filter(referral__sender_agency_id__in=agencies)
+        .filter(status__in=UNANSWERED, due_on__lt=today)
+        .select_related("referral__person", "agency")
+        .order_by("due_on")[:PAGE_SIZE]
+    )
+    mine = list(
+        policy.visible_consultations(user)
+        .open()
+        .filter(staff=user)
+        .select_related("person", "agency")[:PAGE_SIZE]
+    )
+    notes_due = (
+        ProgressNote.objects.filter(
+            consultation__in=policy.visible_consultations(user).open(),
+            next_date__range=(today, week_end),
+        )
+        .select_related("consultation__person")
+        .order_by("next_date")[:PAGE_SIZE]
+    )
+    steps_due = (
+        policy.visible_consultations(user)
+        .open()
+        .filter(next_step_due__lte=week_end)
+        .select_related("person")
+        .order_by("next_step_due")[:PAGE_SIZE]
+    )
+    elsewhere = _household_elsewhere(user, mine)
+    for c in mine:
+        c.elsewhere = elsewhere.get(c.household_id, [])
+    audit.log(user, "list", "intake.inbox")
+    return render(
+        request,
+        "intake/inbox.html",
+        {
+            "incoming": incoming,
+            "sent_overdue": sent_overdue,
+            "mine": mine,
+            "notes_due": notes_due,
+            "steps_due": steps_due,
+            "today": today,
+            "week_end": week_end,
+        },
+    )
+
+
+# --- ledger export ------------------------------------------------------------------------
+
+
+@login_required
+def ledger_export(request, fmt):
+    if fmt not in ("xlsx", "csv"):
+        raise Http404("形式は xlsx または csv です。")
+    rows = exports.ledger_rows(policy.visible_consultations(request.user))
+    stamp = timezone.localdate().strftime("%Y%m%d")
+    if fmt == "xlsx":
+        audit.log(request.user, "export", "intake.consultation", format="xlsx", count=len(rows))
+        return _download(exports.to_xlsx(rows), f"consultations-{stamp}.xlsx", exports.XLSX_TYPE)
+    encoding = "cp932" if request.GET.get("encoding") == "cp932" else "utf-8"
+    data, problems = exports.to_csv(rows, encoding)
+    if problems and request.GET.get("confirm") != "1":
+        return render(request, "intake/export_report.html", {"problems": problems})
+    audit.log(
+        request.user,
+        "export",
+        "intake.consultation",
+        format=f"csv-{encoding}",
+        count=len(rows),
+        substituted=len(problems),
+    )
+    content_type = f"text/csv; charset={'Shift_JIS' if encoding == 'cp932' else 'utf-8'}"
+    return _download(data, f"consultations-{stamp}-{encoding}.csv", content_type)
+
+
+def _download(data: bytes, filename: str, content_type: str) -> HttpResponse:
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
