@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from tsunagu.access import audit, policy
 from tsunagu.access.models import Involvement
+from tsunagu.intake.actions import IntakeRefused, send_referral
 from tsunagu.intake.models import CoordinationRequest, CoordinationStatus
 from tsunagu.municipality.models import Agency, MeetingBody
 
@@ -40,6 +41,7 @@ from .models import (
     PlanStatus,
     Stage,
     SupportPlan,
+    Tie,
 )
 
 
@@ -120,6 +122,21 @@ def open_case(
     return case
 
 
+@transaction.atomic
+def accept_and_open(*, request: CoordinationRequest, coordinator, title: str = "") -> Case:
+    """Take up a pending 支援依頼 (受理) and open its case in one step."""
+    if request.to_agency_id not in coordinator.agency_ids() or coordinator.has_role("auditor"):
+        raise PermissionDenied("この支援依頼を受理できるのは依頼先の担当者のみです。")
+    request = CoordinationRequest.objects.select_for_update().get(pk=request.pk)
+    if request.status == CoordinationStatus.REQUESTED:
+        request.status = CoordinationStatus.ACCEPTED
+        request.decided_by = coordinator
+        request.decided_at = timezone.now()
+        request.save(update_fields=["status", "decided_by", "decided_at"])
+        audit.log(coordinator, "accept", request, person=request.consultation.person_id)
+    return open_case(request=request, coordinator=coordinator, title=title)
+
+
 def _guard_failure(case: Case, guard: str, reason: str) -> str | None:
     if guard == "reason" and not reason.strip():
         return "理由を入力してください。"
@@ -197,6 +214,16 @@ def end_member(*, case: Case, agency: Agency, by, reason: str = "") -> None:
         raise CaseError(f"{agency}は現在この事例の支援チームにいません。")
     policy.end_involvement(source=SOURCE, source_id=case.pk, agency=agency, at=now)
     audit.log(by, "team_end", case, person=case.focus_person_id, agency_ended=agency.pk)
+
+
+@transaction.atomic
+def add_tie(*, case: Case, by, label: str, kind: str, person=None, agency=None) -> Tie:
+    _require_change(by, case)
+    tie = Tie.objects.create(
+        case=case, label=label or str(agency or ""), kind=kind, person=person, agency=agency
+    )
+    audit.log(by, "create", tie, person=case.focus_person_id)
+    return tie
 
 
 # --- consent ---------------------------------------------------------------------------
@@ -492,6 +519,30 @@ def record_monitoring(*, case: Case, by, data: dict, reviews: Sequence[dict] = (
     return monitoring
 
 
+def _hand_back(case: Case, agency: Agency, closure: Closure, by):
+    """つなぎ戻し: a referral from the coordinating agency to the agency that carries on."""
+    covered = consent_covers(case, agency=agency, part=Part.BASIC)
+    if not covered:
+        raise CaseError(f"{agency}へのつなぎ戻しができません: {covered.reason}")
+    try:
+        return send_referral(
+            sender=by,
+            sender_agency=case.coordinating_agency,
+            person=case.focus_person,
+            recipients=[agency],
+            reason=f"多機関協働の終結({closure.get_reason_display()})によるつなぎ戻し",
+            request="今後の伴走支援(主担当)をお願いします。",
+            agreed_to_share=_agreed_parts(case, agency),
+        )
+    except IntakeRefused as error:
+        raise CaseError(f"つなぎ戻しができません: {error}") from error
+
+
+def _agreed_parts(case: Case, agency: Agency) -> str:
+    labels = [Part(p).label for p in Part.values if consent_covers(case, agency=agency, part=p)]
+    return "本人同意の範囲: " + "、".join(labels)
+
+
 @transaction.atomic
 def close_case(
     *,
@@ -523,6 +574,9 @@ def close_case(
         decision_ref=str(decision)[:200] if decision else "",
         decision_pk=getattr(decision, "pk", None),
     )
+    if hand_back_to is not None:
+        closure.hand_back_referral = _hand_back(case, hand_back_to, closure, by)
+        closure.save(update_fields=["hand_back_referral"])
     transition(
         case=case, to=Stage.CLOSED, by=by, reason=closure.get_reason_display(), _via="via_closure"
     )

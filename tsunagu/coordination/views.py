@@ -1,0 +1,491 @@
+"""Pages of 多機関協働. Policy check first; every read of case content is audited."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from tsunagu.access import audit, policy
+from tsunagu.intake.models import CoordinationRequest, CoordinationStatus
+from tsunagu.people.models import Person
+
+from . import actions, diff, ecomap, forms, transitions
+from .actions import CaseError, ScopeInput, StalePlan
+from .models import (
+    Assessment,
+    Assignment,
+    AssignmentStatus,
+    Case,
+    Consent,
+    Part,
+    Reminder,
+    Stage,
+    SupportPlan,
+)
+
+
+def _require_part(user, case: Case, part: str) -> None:
+    if part not in policy.case_parts(user, case):
+        raise Http404("この情報を閲覧する権限がありません。")
+
+
+def _holder_or_403(user, case: Case) -> None:
+    if not policy.can_change_case(user, case):
+        raise PermissionDenied("この事例を変更できるのは多機関協働事業者の担当者のみです。")
+
+
+def _refused(request, error: CaseError, case: Case):
+    messages.error(request, str(error))
+    return redirect("coordination:case", pk=case.pk)
+
+
+# --- lists ------------------------------------------------------------------------------
+
+
+@login_required
+def case_list(request):
+    cases = (
+        policy.visible_cases(request.user)
+        .select_related("focus_person", "coordinator", "lead_agency")
+        .order_by("-opened_at", "-pk")
+    )
+    page = Paginator(cases, 50).get_page(request.GET.get("page"))
+    incoming = (
+        CoordinationRequest.objects.filter(
+            to_agency_id__in=request.user.agency_ids(),
+            status__in=[CoordinationStatus.REQUESTED, CoordinationStatus.ACCEPTED],
+            case__isnull=True,
+        )
+        .select_related("consultation__person", "from_agency")
+        .order_by("requested_at")
+    )
+    audit.log(request.user, "list", "coordination.case", purpose="事例一覧")
+    return render(request, "coordination/case_list.html", {"page": page, "incoming": incoming})
+
+
+@login_required
+def my_assignments(request):
+    """Each agency's inbox of its roles on confirmed plans, and the reminders due."""
+    agencies = request.user.agency_ids()
+    rows = (
+        Assignment.objects.in_force()
+        .for_agencies(agencies)
+        .select_related("agency", "plan__case__focus_person")
+        .order_by("until", "pk")
+    )
+    reminders = (
+        Reminder.objects.filter(agency_id__in=agencies, done_at__isnull=True)
+        .select_related("case")
+        .order_by("due_on")[:50]
+    )
+    audit.log(request.user, "list", "coordination.assignment", purpose="自機関の役割分担")
+    context = {
+        "rows": rows[:200],
+        "reminders": reminders,
+        "status_choices": AssignmentStatus.choices,
+    }
+    template = "coordination/my_assignments.html"
+    if request.htmx:
+        template += "#inbox"
+    return render(request, template, context)
+
+
+@login_required
+@require_POST
+def open_from_request(request, pk):
+    req = get_object_or_404(CoordinationRequest, pk=pk, to_agency_id__in=request.user.agency_ids())
+    try:
+        case = actions.accept_and_open(request=req, coordinator=request.user)
+    except CaseError as error:
+        messages.error(request, str(error))
+        return redirect("coordination:list")
+    messages.success(request, "支援依頼を受理し、事例を開始しました。")
+    return redirect("coordination:case", pk=case.pk)
+
+
+# --- the case page ----------------------------------------------------------------------
+
+
+def _household_people(case: Case):
+    ids = [case.focus_person_id]
+    if case.household is not None:
+        ids += list(
+            case.household.memberships.filter(left_on__isnull=True).values_list(
+                "person_id", flat=True
+            )
+        )
+    return Person.objects.filter(pk__in=ids)
+
+
+@login_required
+def case_detail(request, pk):
+    case = policy.get_case_or_404(request.user, pk)
+    parts = policy.case_parts(request.user, case)
+    holder = policy.holds_case(request.user, case)
+    plan = case.latest_plan() if Part.PLAN in parts else None
+    own_assignments = Assignment.objects.filter(
+        plan=case.current_plan(), agency_id__in=request.user.agency_ids()
+    ).select_related("agency")
+    context = {
+        "case": case,
+        "parts": parts,
+        "holder": holder,
+        "can_change": policy.can_change_case(request.user, case),
+        "moves": [(Stage(to), move) for to, move in transitions.manual_moves(case.stage)],
+        "events": case.events.select_related("by"),
+        "members": case.members.current().select_related("agency"),
+        "consents": case.consents.prefetch_related("scopes__agency", "scopes__meeting_body")
+        if holder
+        else [],
+        "assessment": case.latest_assessment() if Part.ASSESSMENT in parts else None,
+        "plan": plan,
+        "plan_rows": plan.assignments.select_related("agency") if plan else [],
+        "own_assignments": own_assignments,
+        "monitorings": case.monitorings.all() if Part.PLAN in parts else [],
+        "closure": getattr(case, "closure", None),
+        "ecomap": ecomap.render_svg(case) if Part.BASIC in parts else "",
+        "member_form": forms.MemberForm(case=case),
+        "tie_form": forms.TieForm(case=case, people=_household_people(case)),
+    }
+    audit.log(
+        request.user,
+        "view",
+        case,
+        person=case.focus_person_id,
+        purpose="事例の閲覧",
+        parts=sorted(parts),
+    )
+    return render(request, "coordination/case_detail.html", context)
+
+
+@login_required
+@require_POST
+def move(request, pk):
+    case = policy.get_case_or_404(request.user, pk)
+    _holder_or_403(request.user, case)
+    form = forms.MoveForm(request.POST)
+    if not form.is_valid() or form.cleaned_data["to"] not in Stage.values:
+        messages.error(request, "移動先の段階を選んでください。")
+        return redirect("coordination:case", pk=case.pk)
+    try:
+        actions.transition(
+            case=case,
+            to=form.cleaned_data["to"],
+            by=request.user,
+            reason=form.cleaned_data["reason"],
+        )
+    except CaseError as error:
+        return _refused(request, error, case)
+    messages.success(request, f"「{Stage(form.cleaned_data['to']).label}」に進めました。")
+    return redirect("coordination:case", pk=case.pk)
+
+
+@login_required
+@require_POST
+def add_member(request, pk):
+    case = policy.get_case_or_404(request.user, pk)
+    _holder_or_403(request.user, case)
+    form = forms.MemberForm(request.POST, case=case)
+    if not form.is_valid():
+        messages.error(request, "支援チームに加える機関を選んでください。")
+        return redirect("coordination:case", pk=case.pk)
+    try:
+        actions.add_member(case=case, agency=form.cleaned_data["agency"], by=request.user)
+    except CaseError as error:
+        return _refused(request, error, case)
+    return redirect("coordination:case", pk=case.pk)
+
+
+@login_required
+@require_POST
+def end_member(request, pk, agency_pk):
+    case = policy.get_case_or_404(request.user, pk)
+    _holder_or_403(request.user, case)
+    member = get_object_or_404(case.members.current(), agency_id=agency_pk)
+    try:
+        actions.end_member(case=case, agency=member.agency, by=request.user)
+    except CaseError as error:
+        return _refused(request, error, case)
+    return redirect("coordination:case", pk=case.pk)
+
+
+@login_required
+@require_POST
+def add_tie(request, pk):
+    case = policy.get_case_or_404(request.user, pk)
+    _holder_or_403(request.user, case)
+    form = forms.TieForm(request.POST, case=case, people=_household_people(case))
+    if not form.is_valid():
+        messages.error(
+            request, "エコマップのつながり: 機関・資源・人と関係の種類を入力してください。"
+        )
+        return redirect("coordination:case", pk=case.pk)
+    actions.add_tie(case=case, by=request.user, **form.cleaned_data)
+    return redirect("coordination:case", pk=case.pk)
+
+
+@login_required
+def ecomap_svg(request, pk):
+    case = policy.get_case_or_404(request.user, pk)
+    _require_part(request.user, case, Part.BASIC)
+    audit.log(request.user, "view", case, person=case.focus_person_id, purpose="エコマップ")
+    return HttpResponse(ecomap.render_svg(case), content_type="image/svg+xml; charset=utf-8")
+
+
+# --- consent ---------------------------------------------------------------------------
+
+
+@login_required
+def consent_new(request, pk):
+    case = policy.get_case_or_404(request.user, pk)
+    _holder_or_403(request.user, case)
+    form = forms.ConsentForm(request.POST or None, case=case)
+    if request.method == "POST" and form.is_valid():
+        data = {k: form.cleaned_data[k] for k in form.Meta.fields}
+        scopes = [ScopeInput(agency=a, meeting_body=b, parts=p) for a, b, p in form.scopes()]
+        try:
+            actions.record_consent(case=case, by=request.user, scopes=scopes, **data)
+        except CaseError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "本人同意を記録しました。")
+            return redirect("coordination:case", pk=case.pk)
+    return render(request, "coordination/consent_form.html", {"case": case, "form": form})
+
+
+@login_required
+@require_POST
+def consent_withdraw(request, pk):
+    consent = get_object_or_404(Consent, pk=pk)
+    case = policy.get_case_or_404(request.user, consent.case_id)
+    _holder_or_403(request.user, case)
+    form = forms.WithdrawForm(request.POST)
+    try:
+        reason = form.cleaned_data["reason"] if form.is_valid() else ""
+        actions.withdraw_consent(consent=consent, by=request.user, reason=reason)
+    except CaseError as error:
+        return _refused(request, error, case)
+    messages.success(request, "同意の撤回を記録しました。共有は直ちに停止されます。")
+    return redirect("coordination:case", pk=case.pk)
+
+
+# --- assessment -------------------------------------------------------------------------
+
+
+def _member_initial(case: Case):
+    if case.household is None:
+        return []
+    return [
+        {"name": m.person.full_name, "relation": m.relation, "lives_together": True}
+        for m in case.household.current_memberships()
+    ]
+
+
+@login_required
+def assessment_new(request, pk):
+    case = policy.get_case_or_404(request.user, pk)
+    _holder_or_403(request.user, case)
+    latest = case.latest_assessment()
+    if latest:
+        initial = forms.AssessmentForm(instance=latest).initial
+        members = list(latest.members.values(*forms.MemberRowForm.Meta.fields))
+        problems = list(latest.problems.values(*forms.ProblemRowForm.Meta.fields))
+    else:
+        initial, members, problems = {}, _member_initial(case), []
+    post = request.POST or None
+    form = forms.AssessmentForm(post, initial=initial)
+    member_set = forms.MemberRowFormSet(post, initial=members, prefix="m")
+    problem_set = forms.ProblemRowFormSet(post, initial=problems, prefix="p")
+    if post and form.is_valid() and member_set.is_valid() and problem_set.is_valid():
+        rows = [f.cleaned_data for f in member_set if f.has_changed() and f.cleaned_data]
+        issues = [f.cleaned_data for f in problem_set if f.has_changed() and f.cleaned_data]
+        try:
+            assessment = actions.save_assessment(
+                case=case, by=request.user, data=form.cleaned_data, members=rows, problems=issues
+            )
+        except CaseError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, f"アセスメント第{assessment.version}版を記録しました。")
+            return redirect("coordination:case", pk=case.pk)
+    audit.log(request.user, "view", case, person=case.focus_person_id, purpose="アセスメント入力")
+    context = {"case": case, "form": form, "member_set": member_set, "problem_set": problem_set}
+    return render(request, "coordination/assessment_form.html", context)
+
+
+@login_required
+def assessment_detail(request, pk):
+    assessment = get_object_or_404(Assessment.objects.select_related("case"), pk=pk)
+    case = policy.get_case_or_404(request.user, assessment.case_id)
+    _require_part(request.user, case, Part.ASSESSMENT)
+    audit.log(request.user, "view", assessment, person=case.focus_person_id, purpose="アセスメント")
+    return render(
+        request,
+        "coordination/assessment_detail.html",
+        {"case": case, "a": assessment, "versions": case.assessments.all()},
+    )
+
+
+# --- plan ------------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def plan_start(request, pk):
+    case = policy.get_case_or_404(request.user, pk)
+    _holder_or_403(request.user, case)
+    try:
+        plan = actions.start_plan(case=case, by=request.user)
+    except CaseError as error:
+        return _refused(request, error, case)
+    return redirect("coordination:plan_edit", pk=plan.pk)
+
+
+def _plan_for(user, pk) -> tuple[SupportPlan, Case]:
+    plan = get_object_or_404(SupportPlan.objects.select_related("case"), pk=pk)
+    case = policy.get_case_or_404(user, plan.case_id)
+    _require_part(user, case, Part.PLAN)
+    return plan, case
+
+
+@login_required
+def plan_detail(request, pk):
+    plan, case = _plan_for(request.user, pk)
+    previous = case.plans.filter(number__lt=plan.number).order_by("-number").first()
+    audit.log(request.user, "view", plan, person=case.focus_person_id, purpose="支援プラン")
+    context = {
+        "case": case,
+        "plan": plan,
+        "rows": plan.assignments.select_related("agency"),
+        "previous": previous,
+        "changes": diff.plan_changes(previous, plan) if previous else None,
+        "versions": case.plans.order_by("number"),
+        "approve_form": forms.ApproveForm(),
+        "recorded_approval": case.municipality.setting("plan_approval_without_meeting", False),
+        "can_change": policy.can_change_case(request.user, case),
+    }
+    return render(request, "coordination/plan_detail.html", context)
+
+
+def _assignment_rows(formset) -> list[dict]:
+    return [
+        {k: v for k, v in f.cleaned_data.items() if k != "DELETE"}
+        for f in formset
+        if f.cleaned_data and not f.cleaned_data.get("DELETE")
+    ]
+
+
+@login_required
+def plan_edit(request, pk):
+    plan, case = _plan_for(request.user, pk)
+    _holder_or_403(request.user, case)
+    if not plan.is_editable:
+        messages.error(request, "確定したプランは編集できません。再プランを作成してください。")
+        return redirect("coordination:plan", pk=plan.pk)
+    post = request.POST or None
+    form = forms.PlanForm(post, instance=plan, initial={"lock_version": plan.lock_version})
+    rows = list(plan.assignments.values(*forms.AssignmentRowForm.Meta.fields))
+    for row in rows:
+        row["agency"] = row.pop("agency")
+    formset = forms.AssignmentFormSet(
+        post, initial=rows, prefix="a", form_kwargs={"municipality": case.municipality}
+    )
+    stale = None
+    if post and form.is_valid() and formset.is_valid():
+        try:
+            actions.update_plan(
+                plan=plan,
+                by=request.user,
+                expected_version=form.cleaned_data["lock_version"],
+                data=form.cleaned_data,
+                assignments=_assignment_rows(formset),
+            )
+        except StalePlan as error:
+            stale = diff.stale_view(error.current, form.cleaned_data)
+            form.add_error(None, str(error))
+            # Keep what this editor typed; the next save is checked against the other's.
+            form.data = form.data.copy()
+            form.data["lock_version"] = error.current.lock_version
+        except CaseError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "支援プランを保存しました。")
+            return redirect("coordination:plan", pk=plan.pk)
+    audit.log(request.user, "view", plan, person=case.focus_person_id, purpose="支援プラン編集")
+    context = {"case": case, "plan": plan, "form": form, "formset": formset, "stale": stale}
+    return render(request, "coordination/plan_form.html", context)
+
+
+@login_required
+@require_POST
+def plan_approve(request, pk):
+    plan, case = _plan_for(request.user, pk)
+    _holder_or_403(request.user, case)
+    form = forms.ApproveForm(request.POST)
+    note = form.cleaned_data["note"] if form.is_valid() else ""
+    try:
+        actions.approve_plan(plan=plan, approver=request.user, note=note)
+    except CaseError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, "支援プランを確定しました。")
+    return redirect("coordination:plan", pk=plan.pk)
+
+
+@login_required
+@require_POST
+def assignment_status(request, pk):
+    assignment = get_object_or_404(Assignment.objects.select_related("plan__case"), pk=pk)
+    case = policy.get_case_or_404(request.user, assignment.plan.case_id)
+    form = forms.AssignmentStatusForm(request.POST)
+    if form.is_valid():
+        try:
+            actions.set_assignment_status(
+                assignment=assignment, by=request.user, status=form.cleaned_data["status"]
+            )
+        except CaseError as error:
+            messages.error(request, str(error))
+    return redirect(request.POST.get("next") or f"/coordination/{case.pk}/")
+
+
+# --- monitoring and closure -------------------------------------------------------------
+
+
+@login_required
+def monitoring_new(request, pk):
+    case = policy.get_case_or_404(request.user, pk)
+    _holder_or_403(request.user, case)
+    plan = case.current_plan()
+    assignments = list(plan.assignments.select_related("agency")) if plan else []
+    form = forms.MonitoringForm(request.POST or None, assignments=assignments)
+    if request.method == "POST" and form.is_valid():
+        data = {k: form.cleaned_data[k] for k in form.Meta.fields}
+        try:
+            actions.record_monitoring(case=case, by=request.user, data=data, reviews=form.reviews())
+        except CaseError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "モニタリングを記録しました。")
+            return redirect("coordination:case", pk=case.pk)
+    return render(request, "coordination/monitoring_form.html", {"case": case, "form": form})
+
+
+@login_required
+def close(request, pk):
+    case = policy.get_case_or_404(request.user, pk)
+    _holder_or_403(request.user, case)
+    form = forms.ClosureForm(request.POST or None, case=case)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.close_case(case=case, by=request.user, **form.cleaned_data)
+        except CaseError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "終結評価を記録し、事例を終結しました。")
+            return redirect("coordination:case", pk=case.pk)
+    return render(request, "coordination/closure_form.html", {"case": case, "form": form})
