@@ -109,6 +109,23 @@ class ReferralForm(forms.Form):
         self.fields["notes"].queryset = notes_queryset
 
 
+class DirectReferralForm(ReferralForm):
+    """A つなぐシート without a consultation, e.g. a tax department noticing arrears."""
+
+    sender_agency = forms.ModelChoiceField(Agency.objects.none(), label="送付元")
+
+    field_order = ["sender_agency"]
+
+    def __init__(self, *args, user, **kwargs):
+        mine = Agency.objects.filter(pk__in=user.agency_ids())
+        super().__init__(*args, sender_agency=mine.first(), **kwargs)
+        self.fields["sender_agency"].queryset = mine
+        self.fields["recipients"].queryset = Agency.objects.filter(
+            municipality_id__in=mine.values("municipality_id")
+        )
+        del self.fields["notes"]
+
+
 class TransitionForm(forms.Form):
     to = forms.ChoiceField(choices=TaskStatus.choices)
     outcome = forms.ChoiceField(

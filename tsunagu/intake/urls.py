@@ -13,6 +13,9 @@ urlpatterns = [
     path("<int:pk>/notes/", views.note_create, name="note_create"),
     path("<int:pk>/refer/", views.referral_create, name="referral_create"),
     path("<int:pk>/coordination/", views.coordination_request, name="coordination_request"),
+    path(
+        "people/<int:person_id>/refer/", views.referral_create_direct, name="referral_create_direct"
+    ),
     path("referrals/", views.referral_list, name="referral_list"),
     path("referrals/<int:pk>/", views.referral_detail, name="referral_detail"),
     path("tasks/<int:pk>/transition/", views.task_transition, name="task_transition"),

@@ -16,6 +16,7 @@ from tsunagu.intake import actions, exports, stats
 from tsunagu.intake.forms import (
     ConsultationForm,
     CoordinationRequestForm,
+    DirectReferralForm,
     ProgressNoteForm,
     ReferralForm,
     TransitionForm,
@@ -32,6 +33,7 @@ from tsunagu.municipality.models import Agency
 from tsunagu.people import matching
 
 PAGE_SIZE = 50
+MULTI_FIELDS = ("issue_tags", "consent_agencies")
 
 
 def _municipality(user):
@@ -111,6 +113,9 @@ def consultation_create(request):
     candidates = []
     if request.method == "POST" and "find" in request.POST:
         candidates = _candidates(request, request.POST)
+        initial = {k: request.POST.getlist(k) for k in request.POST if k != "csrfmiddlewaretoken"}
+        initial = {k: v if k in MULTI_FIELDS else v[-1] for k, v in initial.items()}
+        form = ConsultationForm(initial=initial, user=request.user, municipality=municipality)
     elif request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         person = None
@@ -246,6 +251,30 @@ def referral_create(request, pk):
             messages.success(request, "つなぐシートを送付しました。")
             return redirect("intake:referral_detail", pk=referral.pk)
     return render(request, "intake/referral_form.html", {"form": form, "c": consultation})
+
+
+@login_required
+def referral_create_direct(request, person_id):
+    person = policy.get_person_or_404(request.user, person_id)
+    form = DirectReferralForm(request.POST or None, user=request.user, notes_queryset=None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            referral = actions.send_referral(
+                sender=request.user,
+                sender_agency=data["sender_agency"],
+                person=person,
+                recipients=list(data["recipients"]),
+                reason=data["reason"],
+                request=data["request"],
+                agreed_to_share=data["agreed_to_share"],
+            )
+        except actions.IntakeRefused as refused:
+            form.add_error(None, str(refused))
+        else:
+            messages.success(request, "つなぐシートを送付しました。")
+            return redirect("intake:referral_detail", pk=referral.pk)
+    return render(request, "intake/referral_form.html", {"form": form, "person": person})
 
 
 @login_required

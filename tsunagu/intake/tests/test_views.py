@@ -1,4 +1,5 @@
 import csv
+import re
 import datetime
 import io
 
@@ -406,3 +407,41 @@ def test_xlsx_export(client, owner, consultation):
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][0] == "受付番号" and rows[1][6] == "髙橋\u3000花子"
     assert audited(owner, "export")
+
+
+def test_a_department_outside_welfare_refers_without_a_consultation(
+    client, town, consultation, unrelated
+):
+    from conftest import make_user
+
+    tax = town.department
+    clerk = make_user("zei", tax, "counsellor")
+    policy.grant_involvement(person=consultation.person, agency=tax, source="registered")
+    url = reverse("intake:referral_create_direct", args=[consultation.person.pk])
+    assert client_for(client, unrelated).get(url).status_code == 404
+    response = client_for(client, clerk).post(
+        url,
+        {
+            "sender_agency": tax.pk,
+            "recipients": [town.owner_agency.pk],
+            "reason": "税の滞納が続いている",
+            "request": "生活状況の確認",
+            "agreed_to_share": "氏名・住所",
+        },
+    )
+    assert response.status_code == 302
+    referral = consultation.person.referrals.get(consultation__isnull=True)
+    assert (referral.sender_agency, referral.tasks.get().agency) == (tax, town.owner_agency)
+
+
+def test_finding_candidates_keeps_the_typed_values_without_errors(client, owner, town, monkeypatch):
+    monkeypatch.setattr(matching, "find_candidates", lambda **kwargs: [])
+    response = client_for(client, owner).post(
+        reverse("intake:consultation_create"),
+        {"find": "1", "family_kana": "サイトウ", "issue_tags": ["介護", "障害"]},
+    )
+    body = response.content.decode()
+    assert 'value="サイトウ"' in body and "errorlist" not in body
+    assert re.search(r'value="障害"[^>]*checked', body)
+    assert not re.search(r'value="健康・病気"[^>]*checked', body)
+    assert not Consultation.objects.exists()
