@@ -49,3 +49,7 @@ fmt: install
 
 clean:
 	rm -rf $(VENV) var/*.sqlite3*
+
+# Benchmarks run against PostgreSQL (BENCH_PG, default the local server); see BENCHMARKS.md.
+bench: install
+	$(BIN)/python -m bench.pages.harness --scale small --scale large

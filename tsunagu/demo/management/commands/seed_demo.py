@@ -1,4 +1,5 @@
 import datetime
+import unicodedata
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
@@ -47,6 +48,12 @@ class Command(BaseCommand):
 
     def _print_logins(self, logins):
         self.stdout.write(f"\nデモ利用者 (パスワードはすべて {builder.DEMO_PASSWORD})")
-        self.stdout.write(f"{'ユーザー名':<26}{'役割':<16}所属")
+        self.stdout.write(f"{pad('ユーザー名', 28)}{pad('役割', 26)}所属")
         for login in logins:
-            self.stdout.write(f"{login.username:<30}{login.role:<14}{login.agency}")
+            self.stdout.write(f"{pad(login.username, 28)}{pad(login.role, 26)}{login.agency}")
+
+
+def pad(text: str, width: int) -> str:
+    """Left-justify to a terminal width, counting full-width characters as two columns."""
+    used = sum(2 if unicodedata.east_asian_width(ch) in "FW" else 1 for ch in text)
+    return text + " " * max(1, width - used)
