@@ -1,7 +1,7 @@
 import csv
-import re
 import datetime
 import io
+import re
 
 import pytest
 from django.urls import reverse
