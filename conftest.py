@@ -35,6 +35,12 @@ def make_user(username: str, agency: Agency, role: str, display_name: str = "") 
     return user
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """PBKDF2's deliberate cost is for production; tests only need passwords to verify."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def town(db) -> Town:
     m = Municipality.objects.create(
