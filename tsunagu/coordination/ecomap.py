@@ -22,6 +22,8 @@ WIDTH, HEIGHT = 900, 640
 CX, CY = WIDTH / 2, 290
 SYMBOL = 44
 RADIUS = 240
+# A white outline behind labels keeps them readable where a tie line passes under them.
+HALO = 'paint-order="stroke" stroke="#fff" stroke-width="4"'
 
 LINE_STYLE: dict[str, str] = {
     Tie.Kind.STRONG: 'stroke-width="4"',
@@ -183,10 +185,10 @@ def render_svg(case: Case) -> str:
         x = start + gap * i
         parts.append(_symbol(person, x, CY, person.pk == case.focus_person_id))
         parts.append(
-            f'<text x="{x}" y="{CY + 44}" text-anchor="middle" font-size="13">'
+            f'<text x="{x}" y="{CY + 44}" text-anchor="middle" font-size="13" {HALO}>'
             f"{escape(person.full_name)}</text>"
-            f'<text x="{x}" y="{CY + 62}" text-anchor="middle" font-size="12" fill="#414141">'
-            f"{escape(relation)}</text>"
+            f'<text x="{x}" y="{CY + 62}" text-anchor="middle" font-size="12" fill="#414141" '
+            f"{HALO}>{escape(relation)}</text>"
         )
     parts.append(_legend(HEIGHT - 16))
     parts.append("</svg>")

@@ -357,3 +357,32 @@ def test_withdrawal_through_the_page_hides_parts_at_once(client, coordinator, pa
 def test_unused_give_consent_helper_keeps_owner_basic_only(case, coordinator, town):
     consent = give_consent(case, coordinator, town)
     assert consent.scopes.get(agency=town.owner_agency).parts == ["basic"]
+
+
+def test_every_read_page_writes_an_audit_event(client, coordinator, supported):
+    plan = supported.current_plan()
+    assessment = supported.latest_assessment()
+    urls = [
+        reverse("coordination:list"),
+        reverse("coordination:my_assignments"),
+        reverse("coordination:case", args=[supported.pk]),
+        reverse("coordination:ecomap", args=[supported.pk]),
+        reverse("coordination:plan", args=[plan.pk]),
+        reverse("coordination:plan_xlsx", args=[plan.pk]),
+        reverse("coordination:assessment", args=[assessment.pk]),
+        reverse("coordination:assessment_new", args=[supported.pk]),
+        reverse("coordination:assessment_xlsx", args=[assessment.pk]),
+    ]
+    client.force_login(coordinator)
+    for url in urls:
+        before = AuditEvent.objects.filter(user=coordinator).count()
+        client.get(url)
+        assert AuditEvent.objects.filter(user=coordinator).count() == before + 1, url
+
+
+def test_my_assignments_keeps_a_bounded_number_of_queries(
+    client, partner, supported, django_assert_max_num_queries
+):
+    client.force_login(partner)
+    with django_assert_max_num_queries(10):
+        client.get(reverse("coordination:my_assignments"))
