@@ -154,6 +154,7 @@ def consultation_detail(request, pk):
             "referrals": referrals,
             "coordination_requests": consultation.coordination_requests.select_related("to_agency"),
             "elsewhere": household_elsewhere.get(consultation.household_id, []),
+            "person_elsewhere": policy.known_elsewhere(request.user, consultation.person),
             "can_change": policy.can_change_consultation(request.user, consultation),
             "note_form": ProgressNoteForm(),
             "coordination_form": CoordinationRequestForm(),

@@ -445,3 +445,14 @@ def test_finding_candidates_keeps_the_typed_values_without_errors(client, owner,
     assert re.search(r'value="障害"[^>]*checked', body)
     assert not re.search(r'value="健康・病気"[^>]*checked', body)
     assert not Consultation.objects.exists()
+
+
+def test_consultation_page_signals_agencies_involved_with_the_person(
+    client, owner, town, consultation, referral
+):
+    body = (
+        client_for(client, owner)
+        .get(reverse("intake:consultation_detail", args=[consultation.pk]))
+        .content.decode()
+    )
+    assert f"他機関で関わりあり(本人): {town.partner_agency.name}" in body
