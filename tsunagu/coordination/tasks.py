@@ -1,4 +1,5 @@
-"""Background tasks (django-tasks, database backend): run daily by the worker's scheduler."""
+"""Background tasks (django-tasks, database backend): enqueued daily by `manage.py enqueue_daily`
+(cron) and run by `manage.py db_worker`."""
 
 from django_tasks import task
 

@@ -1,0 +1,21 @@
+import datetime
+import io
+
+from django.core.management import call_command
+from django_tasks_db.models import DBTaskResult
+
+from tsunagu.intake.models import RecipientTask, TaskStatus
+
+
+def test_daily_jobs_are_queued_and_the_worker_expires_overdue_referrals(task):
+    RecipientTask.objects.filter(pk=task.pk).update(due_on=datetime.date(2020, 1, 6))
+
+    call_command("enqueue_daily", stdout=io.StringIO())
+    assert DBTaskResult.objects.count() == 2
+    call_command(
+        "db_worker", "--batch", "--no-startup-delay", stdout=io.StringIO(), stderr=io.StringIO()
+    )
+
+    task.refresh_from_db()
+    assert task.status == TaskStatus.EXPIRED
+    assert set(DBTaskResult.objects.values_list("status", flat=True)) == {"SUCCESSFUL"}
