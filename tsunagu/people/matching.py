@@ -1,17 +1,40 @@
 """名寄せ: candidate existing persons for a new or edited record.
 
-Contract used by the people and intake screens (implementation: issue 3).
+Two stages (see perf_and_matching_research.md §5):
+
+1. Blocking. ``refresh_keys`` stores a handful of exact keys per person (kana + birth date,
+   given kana + birth date for married names, kana + birth year or month-day for date
+   typos, folded kanji + birth date, kana or kanji + address). ``find_candidates`` fetches
+   every active person sharing any key with the query in ONE indexed query.
+2. Scoring in Python, Fellegi–Sunter style: each field's agreement level adds a log-odds
+   weight. The total decides the band; a few rules keep household members, twins and
+   married-and-moved people out of the automatic LINK band whatever their total.
+
+``score_pair`` is the same scoring without a database; ``manage.py namematch`` uses it.
+Linking stays a human decision: LINK only suggests it.
 """
 
 from __future__ import annotations
 
 import datetime
+import math
 from dataclasses import dataclass, field
+from functools import reduce
+from operator import or_
 
-from tsunagu.people.models import Person
+from django.db import transaction
+from django.db.models import Q
+
+from tsunagu.people import names
+from tsunagu.people.models import Person, PersonMatchKey
 
 LINK = "link"  # 同一人物の可能性が高い (link suggested)
 REVIEW = "review"  # 要確認 (needs a person's review)
+
+LINK_WEIGHT = 20.0
+REVIEW_WEIGHT = 10.0
+CANDIDATE_CAP = 300  # a very common name without a birth date must not fetch thousands
+KEY_LENGTH = 400  # PersonMatchKey.key max_length
 
 
 @dataclass(frozen=True)
@@ -20,6 +43,137 @@ class Candidate:
     score: float  # 0.0–1.0
     band: str  # LINK or REVIEW; no-match records are not returned
     reasons: list[str] = field(default_factory=list)  # 「フリガナ一致」「生年月日一致」…
+
+
+@dataclass(frozen=True)
+class Subject:
+    """The matching keys of one record (a person, a form, or one side of a CSV pair)."""
+
+    family_kana: str  # names.kana_key
+    given_kana: str
+    family_sound: str  # names.kana_sound_key
+    given_sound: str
+    family_name: str  # names.name_key
+    given_name: str
+    birth_date: datetime.date | None
+    address: str  # names.address_key
+
+    @classmethod
+    def of(
+        cls,
+        *,
+        family_name: str = "",
+        given_name: str = "",
+        family_kana: str = "",
+        given_kana: str = "",
+        birth_date: datetime.date | None = None,
+        address: str = "",
+    ) -> Subject:
+        return cls(
+            family_kana=names.kana_key(family_kana),
+            given_kana=names.kana_key(given_kana),
+            family_sound=names.kana_sound_key(family_kana),
+            given_sound=names.kana_sound_key(given_kana),
+            family_name=names.name_key(family_name),
+            given_name=names.name_key(given_name),
+            birth_date=birth_date,
+            address=names.address_key(address),
+        )
+
+    @classmethod
+    def of_person(cls, person: Person) -> Subject:
+        return cls.of(
+            family_name=person.family_name,
+            given_name=person.given_name,
+            family_kana=person.family_kana,
+            given_kana=person.given_kana,
+            birth_date=person.birth_date,
+            address=person.address,
+        )
+
+    @property
+    def sound(self) -> str:
+        return self.family_sound + self.given_sound
+
+    @property
+    def written(self) -> str:
+        return self.family_name + self.given_name
+
+
+@dataclass(frozen=True)
+class Match:
+    weight: float
+    score: float
+    band: str | None  # LINK, REVIEW or None (no match)
+    reasons: list[str]
+
+
+# --- blocking ------------------------------------------------------------------------
+
+
+def _key(*parts: object) -> str:
+    return "|".join(str(p) for p in parts)[:KEY_LENGTH]
+
+
+def _date_keys(kind: str, value: str, dob: datetime.date | None) -> list[tuple[str, str]]:
+    """value + birth date; an unknown date is stored as '?' so it can still be found."""
+    return [(kind, _key(value, dob.isoformat() if dob else "?"))] if value else []
+
+
+def stored_keys(s: Subject) -> list[tuple[str, str]]:
+    """The (kind, key) rows stored for a person."""
+    keys = _date_keys("kd", s.sound, s.birth_date) + _date_keys("nd", s.written, s.birth_date)
+    keys += [("k", _key(s.sound))] if s.sound else []
+    keys += [("n", _key(s.written))] if s.written else []
+    if s.birth_date:
+        dob = s.birth_date
+        keys += [("gd", _key(s.given_sound, dob.isoformat()))] if s.given_sound else []
+        keys += [("ky", _key(s.sound, dob.year)), ("km", _key(s.sound, f"{dob:%m%d}"))]
+    if s.address:
+        keys += [("ka", _key(s.sound, s.address))] if s.sound else []
+        keys += [("na", _key(s.written, s.address))] if s.written else []
+    return [(kind, key) for kind, key in keys if key.split("|")[0]]
+
+
+def lookup_keys(s: Subject) -> list[tuple[str, str]]:
+    """The (kind, key) pairs a query record looks up."""
+    dated = [(kind, key) for kind, key in stored_keys(s) if kind not in ("k", "n")]
+    if s.birth_date is None:
+        # Name alone (capped by CANDIDATE_CAP); the '?' keys are already in ``dated``.
+        return stored_keys(s)
+    # Records with the same name whose birth date is unknown.
+    return dated + _date_keys("kd", s.sound, None) + _date_keys("nd", s.written, None)
+
+
+def refresh_keys(person: Person) -> None:
+    """Recompute the person's blocking keys; called by people actions after create/update."""
+    rows = [
+        PersonMatchKey(municipality_id=person.municipality_id, person=person, kind=k, key=v)
+        for k, v in stored_keys(Subject.of_person(person))
+    ]
+    with transaction.atomic():
+        PersonMatchKey.objects.filter(person=person).delete()
+        PersonMatchKey.objects.bulk_create(rows)
+
+
+def candidate_persons(
+    *, municipality_id: int, subject: Subject, exclude_person_id: int | None = None
+):
+    """Active persons sharing at least one blocking key with ``subject`` (one SQL query)."""
+    wanted = lookup_keys(subject)
+    if not wanted:
+        return Person.objects.none()
+    keys = PersonMatchKey.objects.filter(
+        reduce(or_, (Q(kind=kind, key=key) for kind, key in wanted)),
+        municipality_id=municipality_id,
+    )
+    persons = Person.objects.active().filter(
+        municipality_id=municipality_id, pk__in=keys.values("person_id")
+    )
+    if exclude_person_id is not None:
+        persons = persons.exclude(pk=exclude_person_id)
+    # No ORDER BY: with one, PostgreSQL may walk the primary key and filter 1M rows.
+    return persons[:CANDIDATE_CAP]
 
 
 def find_candidates(
@@ -35,9 +189,210 @@ def find_candidates(
     limit: int = 10,
 ) -> list[Candidate]:
     """Existing persons that may be the same person, best first."""
-    raise NotImplementedError("issue 3: matching")
+    subject = Subject.of(
+        family_name=family_name,
+        given_name=given_name,
+        family_kana=family_kana,
+        given_kana=given_kana,
+        birth_date=birth_date,
+        address=address,
+    )
+    found = []
+    for person in candidate_persons(
+        municipality_id=municipality_id, subject=subject, exclude_person_id=exclude_person_id
+    ):
+        match = score_pair(subject, Subject.of_person(person))
+        if match.band:
+            found.append(Candidate(person, match.score, match.band, match.reasons))
+    found.sort(key=lambda c: (-c.score, c.person.pk))
+    return found[:limit]
 
 
-def refresh_keys(person: Person) -> None:
-    """Recompute the person's blocking keys; called by people actions after create/update."""
-    raise NotImplementedError("issue 3: matching")
+# --- scoring -------------------------------------------------------------------------
+
+SAME, KANA, WRITTEN, SOUND, SIMILAR, CONFLICT, DIFFERENT, UNKNOWN = range(8)
+
+# log2(m/u)-style weights per agreement level. The values follow the research prototype's
+# learned weights (§5.4), rounded, and were checked against bench/namematch.
+FAMILY_WEIGHTS = {
+    SAME: 8.0,
+    KANA: 7.0,
+    WRITTEN: 7.0,
+    SOUND: 6.0,
+    SIMILAR: 3.0,
+    CONFLICT: -3.0,
+    DIFFERENT: -5.0,  # mild: surnames change at marriage
+    UNKNOWN: 0.0,
+}
+GIVEN_WEIGHTS = {
+    SAME: 8.0,
+    KANA: 6.0,
+    WRITTEN: 7.0,
+    SOUND: 6.0,
+    SIMILAR: 3.0,
+    CONFLICT: -8.0,
+    DIFFERENT: -14.0,
+    UNKNOWN: 0.0,
+}
+DATE_EXACT, DATE_SWAP, DATE_ONE_DIGIT, DATE_NEAR, DATE_DIFFERENT = range(5)
+DATE_WEIGHTS = {
+    DATE_EXACT: 15.0,
+    DATE_SWAP: 9.0,
+    DATE_ONE_DIGIT: 5.0,
+    DATE_NEAR: 4.0,
+    DATE_DIFFERENT: -12.0,
+    UNKNOWN: 0.0,
+}
+ADDRESS_EXACT, ADDRESS_BLOCK, ADDRESS_DIFFERENT = range(3)
+ADDRESS_WEIGHTS = {ADDRESS_EXACT: 10.0, ADDRESS_BLOCK: 5.0, ADDRESS_DIFFERENT: -2.0, UNKNOWN: 0.0}
+
+SIMILAR_THRESHOLD = 0.88
+
+
+def jaro_winkler(a: str, b: str) -> float:
+    """Jaro–Winkler similarity (prefix scale 0.1, prefix up to 4)."""
+    if a == b:
+        return 1.0
+    if not a or not b:
+        return 0.0
+    window = max(max(len(a), len(b)) // 2 - 1, 0)
+    b_used = [False] * len(b)
+    a_matched = []
+    for i, ch in enumerate(a):
+        for j in range(max(0, i - window), min(len(b), i + window + 1)):
+            if not b_used[j] and b[j] == ch:
+                b_used[j] = True
+                a_matched.append(ch)
+                break
+    if not a_matched:
+        return 0.0
+    b_matched = [ch for j, ch in enumerate(b) if b_used[j]]
+    transpositions = sum(x != y for x, y in zip(a_matched, b_matched, strict=True)) / 2
+    m = len(a_matched)
+    jaro = (m / len(a) + m / len(b) + (m - transpositions) / m) / 3
+    prefix = 0
+    for x, y in zip(a[:4], b[:4], strict=False):
+        if x != y:
+            break
+        prefix += 1
+    return jaro + prefix * 0.1 * (1 - jaro)
+
+
+def name_level(
+    kana_a: str, kana_b: str, sound_a: str, sound_b: str, kanji_a: str, kanji_b: str
+) -> int:
+    """Agreement level of one name part (family or given)."""
+    kana_known = bool(kana_a and kana_b)
+    kanji_known = bool(kanji_a and kanji_b)
+    kana_same = kana_known and kana_a == kana_b
+    kanji_same = kanji_known and kanji_a == kanji_b
+    if kana_same and (kanji_same or not kanji_known):
+        return SAME if kanji_same else KANA
+    if kanji_same:
+        return SAME if not kana_known else WRITTEN
+    if kana_same:
+        return KANA  # same reading written with other kanji
+    if not kana_known:
+        return UNKNOWN if not kanji_known else DIFFERENT
+    if sound_a == sound_b:
+        return SOUND if not kanji_known else CONFLICT
+    if jaro_winkler(kana_a, kana_b) >= SIMILAR_THRESHOLD:
+        return SIMILAR if not kanji_known else CONFLICT
+    return DIFFERENT
+
+
+def date_level(a: datetime.date | None, b: datetime.date | None) -> int:
+    if a is None or b is None:
+        return UNKNOWN
+    if a == b:
+        return DATE_EXACT
+    if (a.year, a.month, a.day) == (b.year, b.day, b.month):
+        return DATE_SWAP
+    if sum(x != y for x, y in zip(f"{a:%Y%m%d}", f"{b:%Y%m%d}", strict=True)) == 1:
+        return DATE_ONE_DIGIT
+    if abs((a - b).days) <= 2:
+        return DATE_NEAR
+    return DATE_DIFFERENT
+
+
+def address_level(a: str, b: str) -> int:
+    if not a or not b:
+        return UNKNOWN
+    if a == b:
+        return ADDRESS_EXACT
+    if "-" in a and a.rsplit("-", 1)[0] == b.rsplit("-", 1)[0]:
+        return ADDRESS_BLOCK
+    return ADDRESS_DIFFERENT
+
+
+NAME_REASONS = {
+    SAME: "一致",
+    KANA: "フリガナ一致",
+    WRITTEN: "漢字一致",
+    SOUND: "フリガナ類似（長音等）",
+    SIMILAR: "フリガナ類似",
+    CONFLICT: "漢字・フリガナが異なる",
+    DIFFERENT: "が異なる",
+}
+DATE_REASONS = {
+    DATE_EXACT: "生年月日一致",
+    DATE_SWAP: "生年月日の月日入れ替わり（入力誤りの可能性）",
+    DATE_ONE_DIGIT: "生年月日が1桁違い（入力誤りの可能性）",
+    DATE_NEAR: "生年月日が近い",
+    DATE_DIFFERENT: "生年月日が異なる",
+}
+ADDRESS_REASONS = {
+    ADDRESS_EXACT: "住所一致",
+    ADDRESS_BLOCK: "住所が近い（同じ番地）",
+    ADDRESS_DIFFERENT: "住所が異なる（転居の可能性）",
+}
+
+
+def _name_reasons(family: int, given: int) -> list[str]:
+    if family == given == SAME:
+        return ["氏名・フリガナ一致"]
+    if family in (SAME, KANA) and given in (SAME, KANA):
+        return ["フリガナ一致"]
+    reasons = []
+    for part, level in (("氏", family), ("名", given)):
+        if level in NAME_REASONS:
+            text = NAME_REASONS[level]
+            reasons.append(part + text if level in (SAME, DIFFERENT) else f"{part}の{text}")
+    if family == DIFFERENT and given in (SAME, KANA, WRITTEN):
+        reasons[0] = "氏が異なる（婚姻等による変更の可能性）"
+    return reasons
+
+
+def _blocks_link(family: int, given: int, dob: int, address: int) -> bool:
+    """Evidence that must go to a person however high the total is."""
+    given_disagrees = given in (CONFLICT, DIFFERENT)  # twins, siblings, household members
+    family_changed_and_moved = family in (CONFLICT, DIFFERENT) and address != ADDRESS_EXACT
+    return given_disagrees or family_changed_and_moved or dob == DATE_DIFFERENT
+
+
+def score_pair(a: Subject, b: Subject) -> Match:
+    """Weight, 0–1 score, band and Japanese reasons for two records."""
+    family = name_level(
+        a.family_kana, b.family_kana, a.family_sound, b.family_sound, a.family_name, b.family_name
+    )
+    given = name_level(
+        a.given_kana, b.given_kana, a.given_sound, b.given_sound, a.given_name, b.given_name
+    )
+    dob = date_level(a.birth_date, b.birth_date)
+    address = address_level(a.address, b.address)
+    weight = (
+        FAMILY_WEIGHTS[family] + GIVEN_WEIGHTS[given] + DATE_WEIGHTS[dob] + ADDRESS_WEIGHTS[address]
+    )
+    if _blocks_link(family, given, dob, address):
+        weight = min(weight, LINK_WEIGHT - 1)
+    band = LINK if weight >= LINK_WEIGHT else REVIEW if weight >= REVIEW_WEIGHT else None
+    reasons = _name_reasons(family, given)
+    reasons += [DATE_REASONS[dob]] if dob in DATE_REASONS else ["生年月日不明"]
+    reasons += [ADDRESS_REASONS[address]] if address in ADDRESS_REASONS else []
+    return Match(weight, _probability(weight), band, reasons)
+
+
+def _probability(weight: float) -> float:
+    """Weight → 0–1 score; 0.5 halfway between the REVIEW and LINK thresholds."""
+    midpoint = (LINK_WEIGHT + REVIEW_WEIGHT) / 2
+    return round(1 / (1 + math.exp(-(weight - midpoint) / 3)), 4)

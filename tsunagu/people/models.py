@@ -97,3 +97,22 @@ class HouseholdMembership(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "世帯構成"
         indexes = [models.Index(fields=["person", "left_on"])]
+
+
+class PersonMatchKey(models.Model):
+    """One blocking key of a person for 名寄せ (written by matching.refresh_keys).
+
+    Keys are exact strings looked up with equality only, so the column's collation does not
+    affect index use (no LIKE-prefix queries run on it).
+    """
+
+    municipality = models.ForeignKey(Municipality, models.CASCADE, related_name="+")
+    person = models.ForeignKey(Person, models.CASCADE, related_name="match_keys")
+    kind = models.CharField(max_length=2)
+    key = models.CharField(max_length=400)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "名寄せキー"
+        indexes = [
+            models.Index(fields=["municipality", "kind", "key"], name="people_matchkey_lookup")
+        ]
