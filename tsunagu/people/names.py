@@ -68,6 +68,7 @@ _KANA_CHARS = str.maketrans(
         "ヱ": "エ",
     }
 )
+_STRAY_VOICED_MARKS = re.compile("(?<=.)[\u3099\u309a]")  # kept alone: ﾞ is a letter
 # Hyphen-like characters typed for the long vowel mark in kana fields.
 _LONG_VOWEL_LOOKALIKES = re.compile("[-‐‑‒–—―−－~〜～ｰ]")
 
@@ -126,12 +127,27 @@ def _expand_iteration_marks(text: str) -> str:
     return "".join(out)
 
 
-def _unify_kana(text: str) -> str:
-    """Katakana spelling variants folded; text is already NFKC + katakana."""
-    text = _expand_iteration_marks(text)
+def _unify_kana_once(text: str) -> str:
     for spelling, unified in _KANA_SPELLINGS:
         text = text.replace(spelling, unified)
-    return text.translate(_KANA_CHARS)
+    # A voiced mark that did not compose with the kana before it is noise; dropping it keeps
+    # a later step (removing ー) from making it compose (ウー゙ → ヴ → ヴ).
+    return _STRAY_VOICED_MARKS.sub("", unicodedata.normalize("NFC", text.translate(_KANA_CHARS)))
+
+
+def _unify_kana(text: str) -> str:
+    """Katakana spelling variants folded; text is already NFKC + katakana.
+
+    Repeated to a fixed point: a large kana can compose with a following voiced mark
+    (ッ゙ → ヅ → ヅ), and that result folds again (ヅ → ズ).
+    """
+    text = _expand_iteration_marks(text)
+    for _ in range(3):
+        unified = _unify_kana_once(text)
+        if unified == text:
+            break
+        text = unified
+    return text
 
 
 def _long_vowel_after_kana(text: str) -> str:

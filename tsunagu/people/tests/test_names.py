@@ -219,3 +219,4 @@ def test_name_keys_are_never_empty_when_input_has_a_letter(key, text):
 def test_marks_left_next_to_a_letter_are_composed():
     assert names.kana_key("ヵﾞ") == names.kana_key(names.kana_key("ヵﾞ")) == "ガ"
     assert names.address_key("A´") == names.address_key(names.address_key("A´"))
+    assert names.name_key("ッﾞ") == names.kana_key("ッﾞ") == "ズ"
