@@ -69,11 +69,12 @@ class Subject:
         birth_date: datetime.date | None = None,
         address: str = "",
     ) -> Subject:
+        family_key, given_key = names.kana_key(family_kana), names.kana_key(given_kana)
         return cls(
-            family_kana=names.kana_key(family_kana),
-            given_kana=names.kana_key(given_kana),
-            family_sound=names.kana_sound_key(family_kana),
-            given_sound=names.kana_sound_key(given_kana),
+            family_kana=family_key,
+            given_kana=given_key,
+            family_sound=names.collapse_long_vowels(family_key),
+            given_sound=names.collapse_long_vowels(given_key),
             family_name=names.name_key(family_name),
             given_name=names.name_key(given_name),
             birth_date=birth_date,

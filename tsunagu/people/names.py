@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import joyokanji
@@ -70,7 +70,7 @@ _KANA_CHARS = str.maketrans(
 )
 _STRAY_VOICED_MARKS = re.compile("(?<=.)[\u3099\u309a]")  # kept alone: ﾞ is a letter
 # Hyphen-like characters typed for the long vowel mark in kana fields.
-_LONG_VOWEL_LOOKALIKES = re.compile("[-‐‑‒–—―−－~〜～ｰ]")
+_LONG_VOWEL_AFTER_KANA = re.compile("(?<=[\u30a1-\u30ff])[-‐‑‒–—―−－~〜～ｰ]")
 
 # Vowel of each katakana (after unification), for long-vowel collapsing.
 _VOWEL_ROWS = {
@@ -93,11 +93,14 @@ def _base(text: str) -> str:
     return unicodedata.normalize("NFKC", strip_variation_selectors(text))
 
 
+_TO_KATAKANA = {c: c + _KANA_OFFSET for c in range(_HIRAGANA_START, _HIRAGANA_END + 1)} | {
+    0x309D: 0x30FD,  # ゝ → ヽ
+    0x309E: 0x30FE,  # ゞ → ヾ
+}
+
+
 def hiragana_to_katakana(text: str) -> str:
-    return "".join(
-        chr(ord(c) + _KANA_OFFSET) if _HIRAGANA_START <= ord(c) <= _HIRAGANA_END else c
-        for c in text
-    ).translate({0x309D: 0x30FD, 0x309E: 0x30FE})  # ゝゞ → ヽヾ
+    return text.translate(_TO_KATAKANA)
 
 
 def katakana(text: str) -> str:
@@ -116,6 +119,8 @@ def is_katakana(text: str) -> bool:
 
 
 def _expand_iteration_marks(text: str) -> str:
+    if "ヽ" not in text and "ヾ" not in text:
+        return text
     out: list[str] = []
     for c in text:
         if c == "ヽ" and out:
@@ -128,8 +133,9 @@ def _expand_iteration_marks(text: str) -> str:
 
 
 def _unify_kana_once(text: str) -> str:
-    for spelling, unified in _KANA_SPELLINGS:
-        text = text.replace(spelling, unified)
+    if "ヴ" in text:
+        for spelling, unified in _KANA_SPELLINGS:
+            text = text.replace(spelling, unified)
     # A voiced mark that did not compose with the kana before it is noise; dropping it keeps
     # a later step (removing ー) from making it compose (ウー゙ → ヴ → ヴ).
     return _STRAY_VOICED_MARKS.sub("", unicodedata.normalize("NFC", text.translate(_KANA_CHARS)))
@@ -152,15 +158,10 @@ def _unify_kana(text: str) -> str:
 
 def _long_vowel_after_kana(text: str) -> str:
     """Hyphen/tilde look-alikes typed after kana mean the long vowel mark ー."""
-    out = []
-    for i, c in enumerate(text):
-        if _LONG_VOWEL_LOOKALIKES.fullmatch(c) and i > 0 and "\u30a1" <= text[i - 1] <= "\u30ff":
-            out.append("ー")
-        else:
-            out.append(c)
-    return "".join(out)
+    return _LONG_VOWEL_AFTER_KANA.sub("ー", text)
 
 
+@lru_cache(maxsize=65536)  # names repeat a lot; keys are pure functions of the text
 def kana_key(text: str) -> str:
     """フリガナ unified for comparison; long vowels kept (ユーコ ≠ ユコ here)."""
     text = hiragana_to_katakana(_base(text))
@@ -170,7 +171,8 @@ def kana_key(text: str) -> str:
     return unicodedata.normalize("NFC", _unify_kana(text))  # ヵ゙ → ガ → ガ
 
 
-def _collapse_long_vowels(text: str) -> str:
+def collapse_long_vowels(text: str) -> str:
+    """Long vowels out of a ``kana_key``: ユウコ/ユーコ → ユコ."""
     out: list[str] = []
     for c in text:
         prev = _VOWEL_OF.get(out[-1]) if out else None
@@ -187,7 +189,7 @@ def _collapse_long_vowels(text: str) -> str:
 
 def kana_sound_key(text: str) -> str:
     """``kana_key`` with long vowels collapsed: サトウ/サトー/サトオ → サト."""
-    return _collapse_long_vowels(kana_key(text))
+    return collapse_long_vowels(kana_key(text))
 
 
 @cache
@@ -212,6 +214,7 @@ def fold_itaiji(text: str) -> str:
     return joyokanji.convert(text).translate(_fold_translation())
 
 
+@lru_cache(maxsize=65536)
 def name_key(text: str) -> str:
     """Written name (kanji, kana or Latin) as a key: 渡邊/渡邉/渡辺 → 渡辺."""
     text = _SEPARATORS.sub("", hiragana_to_katakana(_base(text)))
