@@ -53,3 +53,9 @@ clean:
 # Benchmarks run against PostgreSQL (BENCH_PG, default the local server); see BENCHMARKS.md.
 bench: install
 	$(BIN)/python -m bench.pages.harness --scale small --scale large
+
+BENCH_PG ?= postgres://postgres@127.0.0.1:5432
+bench-namematch: install
+	psql "$(BENCH_PG)/postgres" -tAc "select 1 from pg_database where datname = 'tsunagu_bench'" | grep -q 1 \
+		|| psql "$(BENCH_PG)/postgres" -c "create database tsunagu_bench"
+	DATABASE_URL=$(BENCH_PG)/tsunagu_bench $(BIN)/python bench/namematch/run.py $(BENCH_ARGS)

@@ -68,3 +68,20 @@ def test_short_row_names_the_line(tmp_path):
 def test_missing_file_is_reported(tmp_path):
     with pytest.raises(CommandError, match="ファイルが見つかりません"):
         call_command("namematch", str(tmp_path / "none.csv"), stdout=io.StringIO())
+
+
+def test_benchmark_harness_runs_on_a_tiny_population():
+    from bench.namematch import run
+
+    text = run.main(["--population", "400", "--pairs", "80", "--sizes", "", "--no-splink"])
+    assert "| tsunagu (`namematch` scoring) |" in text
+    assert "| twins | no |" in text
+
+
+def test_benchmark_pairs_are_deterministic_and_labelled():
+    from bench.namematch.population import Generator
+
+    first = Generator(7).pairs(Generator(7).population(300), 40)
+    again = Generator(7).pairs(Generator(7).population(300), 40)
+    assert first == again
+    assert {p.same for p in first} == {True, False}
