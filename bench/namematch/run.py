@@ -19,8 +19,10 @@ import subprocess
 import sys
 import time
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import asdict
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tsunagu.settings")
@@ -151,7 +153,7 @@ def splink_quality(pairs: list[Pair], threads: int) -> dict:
         a, b = f"{p.pair_id}a", f"{p.pair_id}b"
         return probability.get((a, b), probability.get((b, a), 0.0))
 
-    result = {"train_seconds": trained - started, "predict_seconds": done - trained}
+    result: dict[Any, Any] = {"train_seconds": trained - started, "predict_seconds": done - trained}
     for threshold in (0.99, 0.999):
         result[threshold] = prf(pairs, {p.pair_id for p in pairs if prob(p) >= threshold})
     return result
@@ -225,7 +227,7 @@ def copy_keys(municipality, people: list[Record], first_id: int) -> None:
         editor.add_index(PersonMatchKey, index)
 
 
-def percentile(values: list[float], q: float) -> float:
+def percentile(values: Sequence[float], q: float) -> float:
     return statistics.quantiles(values, n=100, method="inclusive")[int(q) - 1]
 
 
