@@ -84,6 +84,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "tsunagu.accounts.context_processors.current_memberships",
             ],
+            "libraries": {"wareki": "tsunagu.lib.wareki_tags"},
         },
     },
 ]

@@ -1,7 +1,14 @@
 """The audit log: one entry point, ``log``; append-only and hash-chained.
 
 Each event's hash covers its own content and the previous event's hash, so
-``manage.py verify_audit`` finds the first event that was altered or removed.
+``manage.py verify_audit`` (``verify_chain``) finds the first event that was altered or
+removed. Writers serialise on the one ``AuditChainHead`` row (locked FOR UPDATE on
+PostgreSQL; SQLite's IMMEDIATE transactions already serialise), so the chain never forks.
+
+What to log: every view of a person's record or of a record about a person (``view``),
+every result list (``search``/``list``, with the ids shown in ``result_ids``), every export
+(``export``) and every change (``create``, ``update``, ``merge``…), in the same transaction
+as the read or write, with ``person=`` set so the log can be searched by person.
 """
 
 from __future__ import annotations
@@ -12,7 +19,7 @@ import json
 from django.db import transaction
 from django.utils import timezone
 
-from tsunagu.access.models import AuditEvent
+from tsunagu.access.models import AuditChainHead, AuditEvent
 
 GENESIS = "0" * 64
 
@@ -60,8 +67,8 @@ def log(
     else:
         agency_id = getattr(agency, "pk", agency)
     with transaction.atomic():
-        last = AuditEvent.objects.select_for_update().order_by("-pk").values("hash").first()
-        prev_hash = last["hash"] if last else GENESIS
+        head = _locked_head()
+        prev_hash = head.hash
         event = AuditEvent(
             at=timezone.now(),
             user_id=getattr(user, "pk", None)
@@ -78,4 +85,44 @@ def log(
         )
         event.hash = _digest(prev_hash, event_fields(event))
         event.save(force_insert=True)
+        AuditChainHead.objects.filter(pk=head.pk).update(last_event_id=event.pk, hash=event.hash)
     return event
+
+
+def _locked_head() -> AuditChainHead:
+    head = AuditChainHead.objects.select_for_update().filter(pk=1).first()
+    if head is None:  # only on a database emptied without migrations (test flushes)
+        AuditChainHead.objects.bulk_create(
+            [AuditChainHead(pk=1, hash=GENESIS)], ignore_conflicts=True
+        )
+        head = AuditChainHead.objects.select_for_update().get(pk=1)
+    return head
+
+
+def _when(event: AuditEvent) -> str:
+    return timezone.localtime(event.at).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def verify_chain() -> tuple[int, str | None]:
+    """(events checked, Japanese description of the first problem or None)."""
+    expected_prev, last, count = GENESIS, None, 0
+    for event in AuditEvent.objects.order_by("pk").iterator(chunk_size=2000):
+        if event.prev_hash != expected_prev:
+            before = f"#{last.pk}" if last else "なし（先頭）"
+            return count, (
+                f"監査ログ #{event.pk}（{_when(event)}）の直前の記録が削除または変更されています"
+                f"（最後に正しく確認できた記録: {before}）。"
+            )
+        if _digest(event.prev_hash, event_fields(event)) != event.hash:
+            return (
+                count,
+                f"監査ログ #{event.pk}（{_when(event)}）の内容が記録後に変更されています。",
+            )
+        expected_prev, last, count = event.hash, event, count + 1
+    head = AuditChainHead.objects.filter(pk=1).first()
+    if head is not None and head.hash != expected_prev:
+        after = f"#{last.pk}（{_when(last)}）" if last else "先頭"
+        return count, (
+            f"監査ログ {after} より後の記録（#{head.last_event_id} まで）が削除されています。"
+        )
+    return count, None

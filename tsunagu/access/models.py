@@ -43,8 +43,27 @@ class Involvement(models.Model):
         ]
 
 
+class AuditLogIsAppendOnly(Exception):
+    """Raised on any attempt to change or remove an audit event through the ORM."""
+
+    def __init__(self) -> None:
+        super().__init__("監査ログは追記のみです。記録の変更・削除はできません。")
+
+
+class AuditEventQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise AuditLogIsAppendOnly
+
+    def delete(self):
+        raise AuditLogIsAppendOnly
+
+
 class AuditEvent(models.Model):
-    """One append-only, hash-chained audit event. Written only through access.audit.log."""
+    """One append-only, hash-chained audit event. Written only through access.audit.log.
+
+    The ORM refuses updates and deletes (instance and queryset); the hash chain makes any
+    change made beneath the ORM (raw SQL, a restored backup) visible to ``verify_audit``.
+    """
 
     at = models.DateTimeField("日時", db_index=True)
     user = models.ForeignKey(
@@ -67,6 +86,34 @@ class AuditEvent(models.Model):
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
 
+    objects = AuditEventQuerySet.as_manager()
+
     class Meta:
         verbose_name = verbose_name_plural = "監査ログ"
         indexes = [models.Index(fields=["user", "at"], name="audit_user_at")]
+
+    # Overridden only to refuse: the append-only guarantee must hold whoever calls save().
+    def save(self, *args, **kwargs):
+        if not self._state.adding or not kwargs.get("force_insert"):
+            raise AuditLogIsAppendOnly
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AuditLogIsAppendOnly
+
+
+class AuditChainHead(models.Model):
+    """The single row naming the last audit event and its hash.
+
+    Writers lock this row (SELECT … FOR UPDATE) before appending, which serialises them on
+    PostgreSQL under READ COMMITTED, where locking "the last event" would let two writers
+    read the same predecessor and fork the chain. It also lets ``verify_audit`` notice
+    events removed from the end of the log, which the chain alone cannot show.
+    """
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    last_event_id = models.BigIntegerField(null=True, blank=True)
+    hash = models.CharField(max_length=64)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "監査ログの末尾"
