@@ -15,7 +15,8 @@ from tsunagu.access.models import Involvement
 from tsunagu.accounts.models import Membership, Role, User
 from tsunagu.demo.population import PopulationGenerator
 from tsunagu.municipality.models import Agency, Delivery, Municipality
-from tsunagu.people.models import Household, HouseholdMembership, Person
+from tsunagu.people import matching
+from tsunagu.people.models import Household, HouseholdMembership, Person, PersonMatchKey
 
 DEMO_PASSWORD = "tsunagu-demo"
 BATCH = 5000
@@ -90,7 +91,10 @@ def counters_by_field(municipality: Municipality) -> dict[str, list[Agency]]:
     """The agencies delivering 1号 (consultation) per field, from the delivery structure."""
     found: dict[str, list[Agency]] = defaultdict(list)
     deliveries = Delivery.objects.filter(
-        programme__municipality=municipality, programme__project=1, agency__isnull=False
+        programme__municipality=municipality,
+        programme__project=1,
+        programme__in_profile=True,
+        agency__isnull=False,
     ).select_related("agency", "programme")
     for d in deliveries:
         if d.agency is not None and d.agency not in found[d.programme.field]:
@@ -146,6 +150,9 @@ def _insert_households(municipality, homes, counters, gen) -> int:
                     persons.append(twin)
                     involved.append((twin, second))
     Person.objects.bulk_create(persons, batch_size=BATCH)
+    PersonMatchKey.objects.bulk_create(
+        [row for person in persons for row in matching.key_rows(person)], batch_size=BATCH
+    )
     HouseholdMembership.objects.bulk_create(
         [
             HouseholdMembership(household=h, person=p, relation=m.relation, is_head=m.is_head)

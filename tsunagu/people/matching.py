@@ -146,12 +146,17 @@ def lookup_keys(s: Subject) -> list[tuple[str, str]]:
     return dated + _date_keys("kd", s.sound, None) + _date_keys("nd", s.written, None)
 
 
-def refresh_keys(person: Person) -> None:
-    """Recompute the person's blocking keys; called by people actions after create/update."""
-    rows = [
+def key_rows(person: Person) -> list[PersonMatchKey]:
+    """The unsaved blocking-key rows of a saved person (bulk loaders insert these directly)."""
+    return [
         PersonMatchKey(municipality_id=person.municipality_id, person=person, kind=k, key=v)
         for k, v in stored_keys(Subject.of_person(person))
     ]
+
+
+def refresh_keys(person: Person) -> None:
+    """Recompute the person's blocking keys; called by people actions after create/update."""
+    rows = key_rows(person)
     with transaction.atomic():
         PersonMatchKey.objects.filter(person=person).delete()
         PersonMatchKey.objects.bulk_create(rows)

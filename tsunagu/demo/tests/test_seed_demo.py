@@ -115,3 +115,24 @@ def test_every_consultation_is_taken_by_an_agency_involved_with_the_person(struc
     seed()
     for c in Consultation.objects.all():
         assert Involvement.objects.filter(person_id=c.person_id, agency_id=c.agency_id).exists()
+
+
+def test_second_registrations_are_found_by_name_matching(structured_town):
+    from tsunagu.people.matching import find_candidates
+
+    seed()
+    found = 0
+    for person in Person.objects.filter(household_memberships__isnull=True)[:10]:
+        # A counter registering the same person again, as first written, finds the other record.
+        candidates = find_candidates(
+            municipality_id=person.municipality_id,
+            family_name=person.family_name,
+            given_name=person.given_name,
+            family_kana=person.family_kana,
+            given_kana=person.given_kana,
+            birth_date=person.birth_date,
+            address=person.address,
+            exclude_person_id=person.pk,
+        )
+        found += any(c.person.given_name == person.given_name for c in candidates)
+    assert found >= 8
