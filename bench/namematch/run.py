@@ -165,7 +165,8 @@ def splink_quality(pairs: list[Pair], threads: int) -> dict:
 def load_population(size: int, people: list[Record]) -> Municipality:
     slug = f"bench-{size}"
     municipality = Municipality.objects.filter(slug=slug).first()
-    if municipality and Person.objects.filter(municipality=municipality).count() == size:
+    loaded = PersonMatchKey.objects.filter(municipality=municipality).exists()
+    if municipality and loaded and Person.objects.filter(municipality=municipality).count() == size:
         print(f"  {size:,} persons already loaded in {slug}; reusing", flush=True)
         return municipality
     if municipality:
@@ -215,16 +216,17 @@ def copy_persons(municipality, agency, people: list[Record], first_id: int) -> N
 
 def copy_keys(municipality, people: list[Record], first_id: int) -> None:
     index = PersonMatchKey._meta.indexes[0]
-    with connection.schema_editor() as editor:
-        editor.remove_index(PersonMatchKey, index)
+    # One transaction: an interrupted load must not leave the table without its index.
     with transaction.atomic(), connection.cursor() as cursor:
+        with connection.schema_editor() as editor:
+            editor.remove_index(PersonMatchKey, index)
         sql = "COPY people_personmatchkey (municipality_id, person_id, kind, key) FROM STDIN"
         with cursor.connection.cursor().copy(sql) as copy:
             for offset, record in enumerate(people):
                 for kind, key in matching.stored_keys(subject(record)):
                     copy.write_row((municipality.pk, first_id + offset, kind, key))
-    with connection.schema_editor() as editor:
-        editor.add_index(PersonMatchKey, index)
+        with connection.schema_editor() as editor:
+            editor.add_index(PersonMatchKey, index)
 
 
 def percentile(values: Sequence[float], q: float) -> float:
