@@ -19,3 +19,12 @@ def test_daily_jobs_are_queued_and_the_worker_expires_overdue_referrals(task):
     task.refresh_from_db()
     assert task.status == TaskStatus.EXPIRED
     assert set(DBTaskResult.objects.values_list("status", flat=True)) == {"SUCCESSFUL"}
+
+
+def test_inbox_loads_the_agency_assignments_and_reminders(client, owner):
+    client.force_login(owner)
+    html = client.get("/intake/inbox/").content.decode()
+    assert 'hx-get="/coordination/my-assignments/"' in html
+    assert "自機関の役割分担と期日のお知らせを見る" in html
+    fragment = client.get("/coordination/my-assignments/", HTTP_HX_REQUEST="true").content.decode()
+    assert "期日のお知らせ" in fragment and "<html" not in fragment
