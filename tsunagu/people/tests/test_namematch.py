@@ -70,6 +70,7 @@ def test_missing_file_is_reported(tmp_path):
         call_command("namematch", str(tmp_path / "none.csv"), stdout=io.StringIO())
 
 
+@pytest.mark.django_db  # the report names the database server's version
 def test_benchmark_harness_runs_on_a_tiny_population():
     from bench.namematch import run
 
