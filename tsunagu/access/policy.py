@@ -35,14 +35,17 @@ def visible_persons(user) -> QuerySet[Person]:
     if not agencies:
         return Person.objects.none()
     involved = Involvement.objects.current().filter(agency_id__in=agencies).values("person_id")
-    return Person.objects.filter(pk__in=involved)
+    shared = meeting_shared_persons(user).values("pk")
+    return Person.objects.filter(Q(pk__in=involved) | Q(pk__in=shared))
 
 
 def can_view_person(user, person: Person) -> bool:
     agencies = _agency_ids(user)
     if not agencies:
         return False
-    return Involvement.objects.current().filter(person=person, agency_id__in=agencies).exists()
+    if Involvement.objects.current().filter(person=person, agency_id__in=agencies).exists():
+        return True
+    return meeting_shared_persons(user).filter(pk=person.pk).exists()
 
 
 def can_change_person(user, person: Person) -> bool:
@@ -238,3 +241,192 @@ def get_case_or_404(user, pk):
     if case is None or not can_view_case(user, case):
         raise Http404("指定された事例は見つからないか、閲覧する権限がありません。")
     return case
+
+
+# ---------------------------------------------------------------------------------------
+# Meetings (会議体) — section owned by the meetings app.
+# A session is visible (date, place, attendees) to users of the body's member agencies,
+# of its convener, and to its attendees. Its agenda, papers and minutes are visible to
+# attendees and to the convening side — except a 支援会議 (``confidential``) session, whose
+# papers are 非公開: only attendees with a confidentiality pledge for the body dated on or
+# before the session see them, and exports leave them out for everyone else.
+# ---------------------------------------------------------------------------------------
+
+
+def meeting_overview_municipality(user):
+    """The municipality whose meeting overview (bodies, frequency, resource gaps) ``user``
+    may see: they work for a member or convener of one of its bodies, or administer it."""
+    from tsunagu.municipality.models import MeetingBody
+
+    agencies = _agency_ids(user)
+    if not agencies:
+        return None
+    if user.has_role("admin", "auditor"):
+        agency = Agency.objects.filter(pk__in=agencies).select_related("municipality").first()
+        return agency.municipality if agency else None
+    body = (
+        MeetingBody.objects.filter(Q(convener_id__in=agencies) | Q(members__in=agencies))
+        .select_related("municipality")
+        .first()
+    )
+    return body.municipality if body else None
+
+
+def visible_sessions(user):
+    from tsunagu.meetings.models import MeetingSession
+
+    agencies = _agency_ids(user)
+    if not agencies:
+        return MeetingSession.objects.none()
+    ids = MeetingSession.objects.filter(
+        Q(convener_id__in=agencies)
+        | Q(body__convener_id__in=agencies)
+        | Q(body__members__in=agencies)
+        | Q(attendances__user=user)
+    ).values("pk")
+    return MeetingSession.objects.filter(pk__in=ids)
+
+
+def get_session_or_404(user, pk):
+    session = visible_sessions(user).select_related("body", "convener").filter(pk=pk).first()
+    if session is None:
+        raise Http404("指定された会議は見つからないか、閲覧する権限がありません。")
+    return session
+
+
+def can_manage_body(user, body) -> bool:
+    """Convener staff, or a coordinator of a member agency, may run the body's sessions."""
+    agencies = _agency_ids(user)
+    if not agencies or user.has_role("auditor"):
+        return False
+    if body.convener_id in agencies:
+        return True
+    return user.has_role("coordinator") and body.members.filter(pk__in=agencies).exists()
+
+
+def can_manage_session(user, session) -> bool:
+    agencies = _agency_ids(user)
+    if not agencies or user.has_role("auditor"):
+        return False
+    return session.convener_id in agencies or can_manage_body(user, session.body)
+
+
+def has_pledge(user, session) -> bool:
+    from tsunagu.meetings.models import Pledge
+
+    return Pledge.objects.filter(
+        user=user, body_id=session.body_id, signed_on__lte=session.date
+    ).exists()
+
+
+def papers_refusal(user, session) -> str:
+    """Why ``user`` may not see the session's agenda, papers and minutes ('' if they may)."""
+    attending = session.attendances.filter(user=user).exists()
+    if session.confidential:
+        if not attending:
+            return "支援会議の議題・資料・議事録は非公開です。出席者のみ閲覧できます。"
+        if not has_pledge(user, session):
+            return (
+                "支援会議の議題を見るには、この会議体についての守秘義務の確認"
+                f"(開催日 {session.date:%Y年%-m月%-d日} 以前の日付)を記録してください。"
+            )
+        return ""
+    if attending or can_manage_session(user, session):
+        return ""
+    return "会議の議題・資料・議事録は出席者と主催機関のみ閲覧できます。"
+
+
+def sessions_with_visible_papers(user):
+    """Sessions whose papers ``user`` may read or export (same rule as ``papers_refusal``)."""
+    from django.db.models import Exists, OuterRef
+
+    from tsunagu.meetings.models import MeetingSession, Pledge
+
+    agencies = _agency_ids(user)
+    if not agencies:
+        return MeetingSession.objects.none()
+    managing = Q(pk__in=[])
+    if not user.has_role("auditor"):
+        managing = Q(convener_id__in=agencies) | Q(body__convener_id__in=agencies)
+        if user.has_role("coordinator"):
+            managing |= Q(body__members__in=agencies)
+    attending = Q(attendances__user=user)
+    pledged = Exists(
+        Pledge.objects.filter(
+            user=user, body_id=OuterRef("body_id"), signed_on__lte=OuterRef("date")
+        )
+    )
+    open_papers = MeetingSession.objects.filter(attending | managing, confidential=False)
+    pledged_papers = MeetingSession.objects.filter(attending, pledged, confidential=True)
+    return visible_sessions(user).filter(
+        Q(pk__in=open_papers.values("pk")) | Q(pk__in=pledged_papers.values("pk"))
+    )
+
+
+# 支援会議 sharing (法第106条の6): a pledged attendee of a held-or-running 支援会議 session
+# may read the cases on its confidential agenda items — the focus person and the household
+# members — for the period in Municipality.settings["confidential_sharing_until"]:
+# "next_session" (until a later session of the same body is held) or a number of days
+# from the session date. Computed from the sessions, so it ends by itself.
+
+
+def sharing_sessions(user, *, today=None):
+    """支援会議 sessions whose agenda cases ``user`` may read on ``today``."""
+    import datetime
+
+    from django.db.models import Exists, OuterRef
+    from django.utils import timezone
+
+    from tsunagu.meetings.models import MeetingSession, Pledge
+    from tsunagu.municipality.models import Municipality
+
+    Session = MeetingSession
+    agencies = _agency_ids(user)
+    if not agencies:
+        return Session.objects.none()
+    today = today or timezone.localdate()
+    later_held = Session.objects.filter(
+        body_id=OuterRef("body_id"), date__gt=OuterRef("date"), status=Session.Status.HELD
+    )
+    windows = Q(pk__in=[])
+    for m in Municipality.objects.filter(agencies__in=agencies).distinct():
+        until = m.setting("confidential_sharing_until", "next_session")
+        if until == "next_session":
+            window = ~Q(Exists(later_held))
+        else:
+            window = Q(date__gte=today - datetime.timedelta(days=int(until)))
+        windows |= Q(window, body__municipality=m)
+    pledged = Exists(
+        Pledge.objects.filter(
+            user=user, body_id=OuterRef("body_id"), signed_on__lte=OuterRef("date")
+        )
+    )
+    ids = (
+        Session.objects.filter(confidential=True, attendances__user=user, date__lte=today)
+        .exclude(status=Session.Status.CANCELLED)
+        .filter(pledged)
+        .filter(windows)
+        .values("pk")
+    )
+    return Session.objects.filter(pk__in=ids)
+
+
+def meeting_shared_cases(user, *, today=None):
+    from tsunagu.coordination.models import Case
+    from tsunagu.meetings.models import AgendaItem
+
+    items = AgendaItem.objects.filter(
+        function="confidential", session__in=sharing_sessions(user, today=today)
+    )
+    return Case.objects.filter(pk__in=items.values("case_id"))
+
+
+def meeting_shared_persons(user, *, today=None) -> QuerySet[Person]:
+    """Persons ``user`` may read because their case is on a 支援会議 agenda they attend."""
+    from tsunagu.people.models import HouseholdMembership
+
+    cases = meeting_shared_cases(user, today=today)
+    members = HouseholdMembership.objects.filter(
+        household__cases__in=cases, left_on__isnull=True
+    ).values("person_id")
+    return Person.objects.filter(Q(pk__in=cases.values("focus_person_id")) | Q(pk__in=members))
