@@ -115,13 +115,15 @@ def add_attendance(
 
 def _check_consent_for_new_agency(session: MeetingSession, agency: Agency) -> None:
     """A new attending agency must be covered by consent of every consent-based case item."""
-    items = session.agenda_items.filter(function=MeetingFunction.COORDINATION, case__isnull=False)
-    for item in items.select_related("case"):
+    cases = Case.objects.filter(
+        agenda_items__session=session, agenda_items__function=MeetingFunction.COORDINATION
+    ).distinct()
+    for case in cases:
         for part in MEETING_PARTS:
-            covered = consent_covers(item.case, agency=agency, part=part, on=session.date)
+            covered = consent_covers(case, agency=agency, part=part, on=session.date)
             if not covered:
                 raise MeetingRefused(
-                    f"「{agency}」は議題「{item.title}」の本人同意の範囲外のため、"
+                    f"「{agency}」は事例「{case}」の本人同意の範囲外のため、"
                     f"出席者に加えられません。{covered.reason}"
                 )
 
@@ -268,9 +270,7 @@ def record_decision(
         raise MeetingRefused("決定の種別が正しくありません。")
     if not text.strip():
         raise MeetingRefused("決定内容: 内容を入力してください。")
-    case = agenda_item.case
-    if kind in Decision.CASE_KINDS:
-        _check_case_decision(session, agenda_item, kind)
+    case = _check_case_decision(session, agenda_item, kind)
     decision = Decision.objects.create(
         session=session,
         minutes=minutes,
@@ -281,7 +281,7 @@ def record_decision(
         decided_by=user,
     )
     try:
-        _apply(decision, user=user, gap_title=gap_title, closure=closure or {})
+        _apply(decision, case, user=user, gap_title=gap_title, closure=closure or {})
     except coordination.CaseError as exc:
         raise MeetingRefused(str(exc)) from exc
     audit.log(
@@ -296,7 +296,10 @@ def record_decision(
     return decision
 
 
-def _check_case_decision(session: MeetingSession, item: AgendaItem, kind: str) -> None:
+def _check_case_decision(session: MeetingSession, item: AgendaItem, kind: str) -> Case | None:
+    """The case a decision of ``kind`` moves (None for 資源開発の検討), once checked."""
+    if kind not in Decision.CASE_KINDS:
+        return item.case
     if item.case is None:
         raise MeetingRefused("事例に関する決定は、事例の議題に対してのみ記録できます。")
     if kind == Decision.Kind.PLAN_APPROVAL and item.function != MeetingFunction.COORDINATION:
@@ -307,22 +310,12 @@ def _check_case_decision(session: MeetingSession, item: AgendaItem, kind: str) -
     if item.function == MeetingFunction.COORDINATION:
         # Consent may have been withdrawn since the item was put on the agenda.
         _check_consent_for_case(session, item.case)
+    return item.case
 
 
-def _apply(decision: Decision, *, user, gap_title: str, closure: dict) -> None:
-    kind, case = decision.kind, decision.case
-    if kind == Decision.Kind.PLAN_APPROVAL:
-        plan = case.latest_plan()
-        if plan is None:
-            raise MeetingRefused(f"事例「{case}」には承認する支援プランがありません。")
-        coordination.approve_plan(plan=plan, approver=user, decision=decision, note=decision.text)
-    elif kind == Decision.Kind.CLOSURE_APPROVAL:
-        _close(decision, user=user, closure=closure)
-    elif kind == Decision.Kind.SUPPORT_POLICY:
-        case.policy = decision.text
-        case.save(update_fields=["policy"])
-        audit.log(user, "update", case, person=case.focus_person_id, purpose="支援方針の決定")
-    else:
+def _apply(decision: Decision, case: Case | None, *, user, gap_title: str, closure: dict) -> None:
+    kind = decision.kind
+    if kind == Decision.Kind.RESOURCE_DEVELOPMENT or case is None:
         decision.resource_gap = ResourceGap.objects.create(
             municipality=decision.session.body.municipality,
             title=(gap_title or decision.text)[:200],
@@ -330,13 +323,24 @@ def _apply(decision: Decision, *, user, gap_title: str, closure: dict) -> None:
         )
         decision.save(update_fields=["resource_gap"])
         audit.log(user, "create", decision.resource_gap, purpose="資源開発の検討")
+    elif kind == Decision.Kind.PLAN_APPROVAL:
+        plan = case.latest_plan()
+        if plan is None:
+            raise MeetingRefused(f"事例「{case}」には承認する支援プランがありません。")
+        coordination.approve_plan(plan=plan, approver=user, decision=decision, note=decision.text)
+    elif kind == Decision.Kind.CLOSURE_APPROVAL:
+        _close(decision, case, user=user, closure=closure)
+    elif kind == Decision.Kind.SUPPORT_POLICY:
+        case.policy = decision.text
+        case.save(update_fields=["policy"])
+        audit.log(user, "update", case, person=case.focus_person_id, purpose="支援方針の決定")
 
 
-def _close(decision: Decision, *, user, closure: dict) -> None:
+def _close(decision: Decision, case: Case, *, user, closure: dict) -> None:
     if not closure.get("reason"):
         raise MeetingRefused("終結理由: 終結理由を選んでください。")
     coordination.close_case(
-        case=decision.case,
+        case=case,
         by=user,
         closed_on=closure.get("closed_on") or decision.session.date,
         goals_reached=closure.get("goals_reached") or decision.text,

@@ -1,7 +1,10 @@
+from typing import cast
+
 from django import forms
 from django.db.models import QuerySet
 
 from tsunagu.accounts.models import User
+from tsunagu.coordination.models import Case
 from tsunagu.municipality.models import Agency, MeetingBody
 
 from .models import PLEDGE_TEXT, AgendaItem, Decision, MeetingSession, ResourceGap
@@ -44,14 +47,16 @@ class AttendanceForm(forms.Form):
     def __init__(self, *args, body: MeetingBody, **kwargs):
         super().__init__(*args, **kwargs)
         m = body.municipality
-        self.fields["attendee"].queryset = (
+        cast(forms.ModelChoiceField, self.fields["attendee"]).queryset = (
             User.objects.filter(
                 is_active=True, memberships__active=True, memberships__agency__municipality=m
             )
             .distinct()
             .order_by("display_name", "username")
         )
-        self.fields["agency"].queryset = Agency.objects.filter(municipality=m)
+        cast(forms.ModelChoiceField, self.fields["agency"]).queryset = Agency.objects.filter(
+            municipality=m
+        )
 
     def clean(self):
         data = super().clean()
@@ -81,7 +86,7 @@ class AgendaItemForm(forms.Form):
         choices=[("", "会議体の既定")] + [(f.value, f.label) for f in AgendaItem.ITEM_FUNCTIONS],
         required=False,
     )
-    case = forms.ModelChoiceField(label="事例", queryset=None, required=False)
+    case = forms.ModelChoiceField(label="事例", queryset=Case.objects.none(), required=False)
     resource_gap = forms.ModelChoiceField(
         label="不足資源", queryset=ResourceGap.objects.none(), required=False
     )
@@ -91,10 +96,10 @@ class AgendaItemForm(forms.Form):
 
     def __init__(self, *args, cases: QuerySet, body: MeetingBody, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["case"].queryset = cases
-        self.fields["resource_gap"].queryset = ResourceGap.objects.filter(
-            municipality=body.municipality
-        )
+        cast(forms.ModelChoiceField, self.fields["case"]).queryset = cases
+        cast(
+            forms.ModelChoiceField, self.fields["resource_gap"]
+        ).queryset = ResourceGap.objects.filter(municipality=body.municipality)
 
     def clean(self):
         data = super().clean()

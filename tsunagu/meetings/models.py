@@ -127,7 +127,7 @@ class Attendance(models.Model):
 
     @property
     def agency_label(self) -> str:
-        return self.agency.name if self.agency_id else self.affiliation
+        return self.agency.name if self.agency else self.affiliation
 
 
 class Pledge(models.Model):

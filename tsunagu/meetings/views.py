@@ -245,12 +245,15 @@ def minutes_save(request, pk: int):
 def decision_add(request, item_pk: int):
     item = get_object_or_404(AgendaItem.objects.select_related("session"), pk=item_pk)
     session = _post_session(request, item.session_id)
+    hand_back = request.POST.get("hand_back_to", "")
     closure = {
         "reason": request.POST.get("closure_reason", ""),
         "goals_reached": request.POST.get("goals_reached", ""),
         "hand_back_to": Agency.objects.filter(
-            pk=request.POST.get("hand_back_to") or None, municipality=session.body.municipality
-        ).first(),
+            pk=int(hand_back), municipality=session.body.municipality
+        ).first()
+        if hand_back.isdigit()
+        else None,
     }
     return _run(
         request,

@@ -106,7 +106,7 @@ def test_auditor_cannot_create_sessions(client, auditor, town, kobayashi):
 def test_reading_the_agenda_is_audited_per_case_person(
     client, coordinator, session_with_case, focus_person
 ):
-    session, item = session_with_case
+    session, _ = session_with_case
     client.force_login(coordinator)
     before = AuditEvent.objects.count()
     client.get(reverse("meetings:session", args=[session.pk]))
