@@ -295,13 +295,24 @@ def get_session_or_404(user, pk):
 
 
 def can_manage_body(user, body) -> bool:
-    """Convener staff, or a coordinator of a member agency, may run the body's sessions."""
+    """Who may run the body's sessions: the convener's staff; for a body the plan names no
+    convener for, the profile's coordinating agency; and coordinators of member agencies."""
     agencies = _agency_ids(user)
     if not agencies or user.has_role("auditor"):
         return False
     if body.convener_id in agencies:
         return True
+    if body.convener_id is None and _is_coordinating_agency(body.municipality, agencies):
+        return True
     return user.has_role("coordinator") and body.members.filter(pk__in=agencies).exists()
+
+
+def _is_coordinating_agency(municipality, agencies) -> bool:
+    name = municipality.setting("coordinating_agency")
+    return (
+        bool(name)
+        and Agency.objects.filter(pk__in=agencies, municipality=municipality, name=name).exists()
+    )
 
 
 def can_manage_session(user, session) -> bool:

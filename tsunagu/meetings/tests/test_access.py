@@ -143,3 +143,17 @@ def test_session_list_query_count_does_not_grow(
         response = client.get(reverse("meetings:index"))
     assert response.status_code == 200
     assert response.content.decode().count("重層的支援定例会議") >= 30
+
+
+def test_coordinating_agency_runs_a_body_without_convener(town, owner, coordinator, kobayashi):
+    from tsunagu.access import policy
+
+    regular = kobayashi["regular"]
+    regular.members.remove(town.coordinating_agency)
+    assert policy.can_manage_body(coordinator, regular)
+    regular.convener = None
+    regular.save()
+    assert policy.can_manage_body(coordinator, regular)  # the profile's coordinating agency
+    assert not policy.can_manage_body(owner, regular)
+    session = new_session(coordinator, regular)
+    assert session.convener == town.coordinating_agency
