@@ -294,25 +294,29 @@ def get_session_or_404(user, pk):
     return session
 
 
-def can_manage_body(user, body) -> bool:
-    """Who may run the body's sessions: the convener's staff; for a body the plan names no
-    convener for, the profile's coordinating agency; and coordinators of member agencies."""
+def manageable_bodies(user):
+    """Bodies whose sessions ``user`` may run: the convener's staff; for a body the plan
+    names no convener for, the profile's coordinating agency; coordinators of members."""
+    from tsunagu.municipality.models import MeetingBody
+
     agencies = _agency_ids(user)
     if not agencies or user.has_role("auditor"):
-        return False
-    if body.convener_id in agencies:
-        return True
-    if body.convener_id is None and _is_coordinating_agency(body.municipality, agencies):
-        return True
-    return user.has_role("coordinator") and body.members.filter(pk__in=agencies).exists()
+        return MeetingBody.objects.none()
+    rule = Q(convener_id__in=agencies)
+    coordinating = [
+        a.municipality_id
+        for a in Agency.objects.filter(pk__in=agencies).select_related("municipality")
+        if a.name == a.municipality.setting("coordinating_agency")
+    ]
+    if coordinating:
+        rule |= Q(convener__isnull=True, municipality_id__in=coordinating)
+    if user.has_role("coordinator"):
+        rule |= Q(members__in=agencies)
+    return MeetingBody.objects.filter(pk__in=MeetingBody.objects.filter(rule).values("pk"))
 
 
-def _is_coordinating_agency(municipality, agencies) -> bool:
-    name = municipality.setting("coordinating_agency")
-    return (
-        bool(name)
-        and Agency.objects.filter(pk__in=agencies, municipality=municipality, name=name).exists()
-    )
+def can_manage_body(user, body) -> bool:
+    return manageable_bodies(user).filter(pk=body.pk).exists()
 
 
 def can_manage_session(user, session) -> bool:

@@ -104,8 +104,7 @@ def add_attendance(
             raise MeetingRefused(f"出席者: {attendee} はすでに登録されています。")
         if agency is None and attendee.agency_ids():
             agency = Agency.objects.get(pk=min(attendee.agency_ids()))
-    if agency is not None:
-        _check_consent_for_new_agency(session, agency)
+    _check_consent_for_new_agency(session, agency, attendee or name)
     attendance = Attendance.objects.create(
         session=session, user=attendee, agency=agency, name=name, affiliation=affiliation
     )
@@ -113,11 +112,16 @@ def add_attendance(
     return attendance
 
 
-def _check_consent_for_new_agency(session: MeetingSession, agency: Agency) -> None:
+def _check_consent_for_new_agency(session: MeetingSession, agency: Agency | None, who) -> None:
     """A new attending agency must be covered by consent of every consent-based case item."""
     cases = Case.objects.filter(
         agenda_items__session=session, agenda_items__function=MeetingFunction.COORDINATION
     ).distinct()
+    if agency is None and cases.exists():
+        raise MeetingRefused(
+            f"出席者「{who}」の所属機関がないため、本人同意の範囲を確認できません。"
+            "本人同意のある事例が議題にある会議には、所属機関を選んで登録してください。"
+        )
     for case in cases:
         for part in MEETING_PARTS:
             covered = consent_covers(case, agency=agency, part=part, on=session.date)

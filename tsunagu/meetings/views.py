@@ -44,11 +44,7 @@ def index(request):
         .order_by("-date", "-pk")
     )
     page = Paginator(sessions, 30).get_page(request.GET.get("page"))
-    bodies = [
-        b
-        for b in MeetingBody.objects.filter(municipality=municipality).select_related("convener")
-        if policy.can_manage_body(request.user, b)
-    ]
+    bodies = policy.manageable_bodies(request.user).filter(municipality=municipality)
     audit.log(request.user, "list", "meetings.meetingsession", purpose="会議一覧")
     return render(request, "meetings/index.html", {"page": page, "bodies": bodies})
 

@@ -290,3 +290,17 @@ def test_body_without_cases_refuses_a_case_item(coordinator, kobayashi, case):
 def test_confidential_only_body_makes_every_session_private(coordinator, kobayashi):
     session = new_session(coordinator, kobayashi["confidential"])
     assert session.confidential
+
+
+def test_external_attendee_without_agency_cannot_join_a_consented_case_session(
+    coordinator, owner, town, kobayashi, case
+):
+    give_consent(case, coordinator, agencies=[town.owner_agency], bodies=[kobayashi["regular"]])
+    session = _consent_session(coordinator, owner, kobayashi["regular"])
+    actions.add_agenda_item(user=coordinator, session=session, kind="case", title="協議", case=case)
+    with pytest.raises(MeetingRefused, match="所属機関がない"):
+        actions.add_attendance(user=coordinator, session=session, name="民生委員 甲")
+    actions.add_attendance(
+        user=coordinator, session=session, name="包括 職員", agency=town.owner_agency
+    )
+    assert session.attendances.count() == 2
