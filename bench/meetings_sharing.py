@@ -22,7 +22,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tsunagu.settings")
 os.environ["TSUNAGU_VAR_DIR"] = tempfile.mkdtemp(prefix="tsunagu-bench-")
 os.environ.pop("DATABASE_URL", None)
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
