@@ -1,4 +1,4 @@
-"""What the 支援会議 sharing rule costs the person queries (decision record 0003).
+"""What the 支援会議 sharing rule costs the person queries (decision record 0006).
 
 Builds, in a throw-away SQLite database, one municipality with many persons, cases, and
 支援会議 sessions, then times ``visible_persons`` / ``can_view_person`` for a pledged
