@@ -25,7 +25,7 @@ from .models import (
     Programme,
     ProgrammeDepartment,
 )
-from .profile import SETTINGS_DEFAULTS, read_profile
+from .profile import SETTINGS_DEFAULTS, read_profile, sub_item_label
 
 PARTY_KINDS = {
     "departments": Agency.Kind.DEPARTMENT,
@@ -85,6 +85,13 @@ def _forms(value: Any) -> str:
     if not value:
         return ""
     return "・".join(value) if isinstance(value, list) else value
+
+
+def _names(value: Any) -> list[str]:
+    """A reference written as one name or a list of names."""
+    if not value:
+        return []
+    return [value] if isinstance(value, str) else list(value)
 
 
 def _first(*values: Any) -> Any:
@@ -166,21 +173,23 @@ class _Loader:
                 agency.order = order
                 agency.in_profile = True
                 agency.description = entry.get("description") or ""
+                agency.formal_name = entry.get("formal_name") or ""
                 agency.operating_form = _forms(entry.get("operating_form"))
                 agency.sites = entry.get("sites")
                 agency.service_area = entry.get("service_area") or ""
                 agency.scope = entry.get("scope") or ""
                 agency.outside_welfare = kind == Agency.Kind.PARTNER
-                agency.department = agency.operator = None
+                agency.department = agency.operator = agency.parent = None
                 agency.save()
                 self.parties[agency.name] = agency
                 entries.append((agency, entry))
         # References may point forward in the file, so they are set once all rows exist.
+        references = ("department", "operator", "parent")
         for agency, entry in entries:
-            if entry.get("department") or entry.get("operator"):
-                agency.department = self.parties.get(entry.get("department"))
-                agency.operator = self.parties.get(entry.get("operator"))
-                agency.save(update_fields=["department", "operator"])
+            if any(entry.get(key) for key in references):
+                for key in references:
+                    setattr(agency, key, self.parties.get(entry.get(key)))
+                agency.save(update_fields=list(references))
         for agency in existing.values():
             self._retire(agency)
 
@@ -190,13 +199,14 @@ class _Loader:
             existing[(programme.project, programme.sub_item, programme.name)].append(programme)
         deliveries = 0
         for order, entry in enumerate(self.data["programmes"] or []):
-            sub_item = entry.get("sub_item") or ""
+            sub_item = sub_item_label(entry.get("sub_item"))
             matches = existing[(entry["project"], sub_item, entry["name"])]
             programme = matches.pop(0) if matches else Programme(municipality=self.municipality)
             programme.project = entry["project"]
             programme.sub_item = sub_item
             programme.field = entry.get("field") or ""
             programme.name = entry["name"]
+            programme.variant = entry.get("variant") or ""
             programme.target = entry.get("target") or ""
             programme.content = entry.get("content") or ""
             programme.order = order
@@ -210,8 +220,7 @@ class _Loader:
         return deliveries
 
     def _departments(self, entry: dict) -> list[Agency]:
-        names = entry.get("departments") or []
-        return [self.parties[name] for name in ([names] if isinstance(names, str) else names)]
+        return [self.parties[name] for name in _names(entry.get("departments"))]
 
     def _programme_departments(self, programme: Programme, entry: dict) -> None:
         links = {link.department_id: link for link in programme.department_links.all()}
@@ -234,16 +243,20 @@ class _Loader:
             delivery.order = order
             delivery.agency = self.parties.get(override["name"]) if override["name"] else None
             delivery.sites = _first(override.get("sites"), entry.get("sites"))
-            delivery.sites_note = entry.get("sites_note") or ""
+            delivery.sites_note = _first(override.get("sites_note"), entry.get("sites_note")) or ""
             delivery.operating_form = _forms(
                 _first(override.get("operating_form"), entry.get("operating_form"))
             )
-            delivery.form_note = entry.get("form_note") or ""
+            delivery.form_note = _first(override.get("form_note"), entry.get("form_note")) or ""
             operator = _first(override.get("operator"), entry.get("operator"))
             delivery.operator = self.parties.get(operator) if operator else None
-            delivery.operator_note = entry.get("operator_note") or ""
+            delivery.operator_note = (
+                _first(override.get("operator_note"), entry.get("operator_note")) or ""
+            )
             delivery.department = departments[0] if departments else None
-            delivery.service_area = entry.get("service_area") or ""
+            delivery.service_area = (
+                _first(override.get("service_area"), entry.get("service_area")) or ""
+            )
             delivery.save()
         Delivery.objects.filter(pk__in=[d.pk for d in existing[len(listed) :]]).delete()
         return len(listed)
@@ -261,13 +274,19 @@ class _Loader:
             body.functions = list(entry["functions"])
             body.consent_rule = entry["consent"]
             body.frequency = entry.get("frequency") or ""
-            convener = entry.get("convener")
-            body.convener = self.parties[convener] if convener else None
+            conveners = _names(entry.get("convener"))
+            body.convener = self.parties[conveners[0]] if conveners else None
+            body.operating_form = _forms(entry.get("operating_form"))
+            body.form_note = entry.get("form_note") or ""
+            department = entry.get("department")
+            body.department = self.parties[department] if department else None
+            body.members_note = entry.get("members_note") or ""
             body.other_members = list(entry.get("other_members") or [])
             body.purpose = entry.get("purpose") or ""
             body.parent = None
             body.save()
             body.members.set([self.parties[name] for name in entry.get("members") or []])
+            body.co_conveners.set([self.parties[name] for name in conveners[1:]])
             bodies[body.name] = body
         for entry in entries:
             if entry.get("parent"):

@@ -65,6 +65,8 @@ class Agency(models.Model):
     municipality = models.ForeignKey(Municipality, models.CASCADE, related_name="agencies")
     kind = models.CharField("種別", max_length=20, choices=Kind.choices)
     name = models.CharField("名称", max_length=200)
+    # The plan's full legal name where it gives one besides ``name`` (社会福祉法人…).
+    formal_name = models.CharField("正式名称", max_length=200, blank=True)
     short_name = models.CharField("略称", max_length=50, blank=True)
     description = models.TextField("説明", blank=True)
     department = models.ForeignKey(
@@ -82,6 +84,15 @@ class Agency(models.Model):
         blank=True,
         related_name="operated",
         verbose_name="運営主体",
+    )
+    # A department's parent department (小林市: 福祉課福祉総務G under 福祉課).
+    parent = models.ForeignKey(
+        "self",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name="上位の部署",
     )
     operating_form = models.CharField("運営形態", max_length=20, blank=True)
     sites = models.PositiveSmallIntegerField("拠点数", null=True, blank=True)
@@ -124,9 +135,12 @@ class Programme(models.Model):
 
     municipality = models.ForeignKey(Municipality, models.CASCADE, related_name="programmes")
     project = models.PositiveSmallIntegerField("法定事業", choices=StatutoryProject.choices)
-    sub_item = models.CharField("号内の区分", max_length=2, blank=True)
+    # イ, or several joined with ・ (イ・ロ・ハ) where the plan runs them together.
+    sub_item = models.CharField("号内の区分", max_length=10, blank=True)
     field = models.CharField("分野", max_length=10, choices=Field.choices, blank=True)
     name = models.CharField("実施事業", max_length=200)
+    # The plan's qualifier shown after the name (（特定型）); not part of the structure CSV.
+    variant = models.CharField("類型", max_length=100, blank=True)
     target = models.TextField("支援対象者", blank=True)
     content = models.TextField("業務内容", blank=True)
     departments: models.ManyToManyField[Agency, "ProgrammeDepartment"] = models.ManyToManyField(
@@ -144,7 +158,11 @@ class Programme(models.Model):
         verbose_name = verbose_name_plural = "実施事業"
 
     def __str__(self) -> str:
-        return f"{self.get_project_display()} {self.name}"
+        return f"{self.get_project_display()} {self.display_name}"
+
+    @property
+    def display_name(self) -> str:
+        return f"{self.name}{self.variant}"
 
     @property
     def project_label(self) -> str:
@@ -226,6 +244,7 @@ class MeetingFunction(models.TextChoices):
     LIAISON = "liaison", "連絡・連携会議"
     REPRESENTATIVES = "representatives", "代表者会議"
     STUDY = "study", "研修・事例検討"
+    PLAN_REVIEW = "plan_review", "計画の推進・評価"
 
 
 class ConsentRule(models.TextChoices):
@@ -233,6 +252,7 @@ class ConsentRule(models.TextChoices):
     NOT_REQUIRED = "not_required", "本人同意は不要(守秘義務)"
     PER_ITEM = "per_item", "議題の機能による"
     NOT_APPLICABLE = "n/a", "個別事例を扱わない"
+    UNSTATED = "unstated", "計画に記載なし"
 
 
 class MeetingBody(models.Model):
@@ -244,10 +264,20 @@ class MeetingBody(models.Model):
     convener = models.ForeignKey(
         Agency, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="主催"
     )
+    # Where the plan names several conveners: the first is ``convener``, the rest here.
+    co_conveners = models.ManyToManyField(
+        Agency, blank=True, related_name="+", verbose_name="共同主催"
+    )
+    operating_form = models.CharField("運営形態", max_length=50, blank=True)
+    form_note = models.CharField("運営形態(表記)", max_length=200, blank=True)
+    department = models.ForeignKey(
+        Agency, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="担当課"
+    )
     members = models.ManyToManyField(
         Agency, blank=True, related_name="meeting_bodies", verbose_name="構成機関"
     )
     other_members = models.JSONField("その他の構成員", default=list, blank=True)
+    members_note = models.CharField("構成員(表記)", max_length=200, blank=True)
     purpose = models.TextField("目的・内容", blank=True)
     parent = models.ForeignKey(
         "self",
@@ -278,3 +308,23 @@ class MeetingBody(models.Model):
 
     def has_function(self, function: str) -> bool:
         return function in self.functions
+
+    @property
+    def form_display(self) -> str:
+        return self.form_note or self.operating_form
+
+    @property
+    def convener_names(self) -> list[str]:
+        """All conveners in file order (prefetch ``co_conveners`` for lists)."""
+        first = [self.convener.name] if self.convener else []
+        return first + [a.name for a in self.co_conveners.all()]
+
+    def case_item_needs_consent(self, function: str) -> bool:
+        """Whether a case agenda item taken under ``function`` needs the person's consent.
+
+        Only ``not_required`` (and a confidential item on a ``per_item`` body) waives it; a
+        plan silent on consent (``unstated``) or a body not meant for cases (``n/a``) is
+        treated like ``required``: the safe side."""
+        if self.consent_rule == ConsentRule.PER_ITEM:
+            return function != MeetingFunction.CONFIDENTIAL
+        return self.consent_rule != ConsentRule.NOT_REQUIRED

@@ -125,6 +125,7 @@ class _Checker:
     errors: list[str] = field(default_factory=list)
     parties: dict[str, str] = field(default_factory=dict)  # name → list it is declared in
     meetings: set[str] = field(default_factory=set)
+    department_parents: dict[str, str] = field(default_factory=dict)
 
     def error(self, path: str, message: str) -> None:
         self.errors.append(
@@ -163,6 +164,8 @@ class _Checker:
                 else:
                     first_seen[name] = path
                     self.parties[name] = list_key
+                    if list_key == "departments" and isinstance(entry.get("parent"), str):
+                        self.department_parents[name] = entry["parent"]
 
 
 def _join(path: str, key: str) -> str:
@@ -258,6 +261,16 @@ def _one_or_list(item: Check) -> Check:
     return check
 
 
+def _both(first: Check, second: Check) -> Check:
+    def check(c: _Checker, value: Any, path: str) -> None:
+        before = len(c.errors)
+        first(c, value, path)
+        if len(c.errors) == before:
+            second(c, value, path)
+
+    return check
+
+
 def _ref(*lists: str) -> Check:
     """A reference to a party declared in one of ``lists``."""
 
@@ -303,9 +316,36 @@ def _sub_item_fits_project(c: _Checker, value: dict, path: str) -> None:
     if value.get("sub_item") and value.get("project") not in SUB_ITEM_PROJECTS:
         c.error(
             _join(path, "sub_item"),
-            f"号内の区分「{value['sub_item']}」は1号・3号にだけ書けます"
+            f"号内の区分「{sub_item_label(value['sub_item'])}」は1号・3号にだけ書けます"
             f"(この事業は{value.get('project')}号)",
         )
+
+
+def _sub_items_distinct(c: _Checker, value: Any, path: str) -> None:
+    if isinstance(value, list):
+        if not value:
+            c.error(path, "号内の区分のリストが空です")
+        elif len(set(map(str, value))) != len(value):
+            c.error(path, "号内の区分が重複しています")
+
+
+def _department_parent(c: _Checker, value: dict, path: str) -> None:
+    """A department's parent is another department, and parents never loop back."""
+    seen = {value.get("name")}
+    parent = value.get("parent")
+    while parent is not None:
+        if parent in seen:
+            c.error(_join(path, "parent"), f"上位の部署「{parent}」をたどると循環しています")
+            return
+        seen.add(parent)
+        parent = c.department_parents.get(parent)
+
+
+def sub_item_label(value: Any) -> str:
+    """``イ`` or a list ``[イ, ロ, ハ]`` as the structure CSV writes it: ``イ・ロ・ハ``."""
+    if not value:
+        return ""
+    return "・".join(map(str, value)) if isinstance(value, list) else str(value)
 
 
 def _period_in_order(c: _Checker, value: dict, path: str) -> None:
@@ -330,12 +370,21 @@ ANY_PARTY = _ref(*PARTY_LISTS)
 DEPARTMENT = _ref("departments")
 FORMS = _one_or_list(_choice(tuple(OperatingForm.values), "運営形態"))
 
-PARTY_BASE = {"name": Key(_text, required=True), "description": Key(_text)}
+PARTY_BASE = {
+    "name": Key(_text, required=True),
+    "formal_name": Key(_text),
+    "description": Key(_text),
+}
+DEPARTMENT_ENTRY = {**PARTY_BASE, "parent": Key(DEPARTMENT)}
 AGENCY_OVERRIDE = {
     "name": Key(ANY_PARTY, required=True),
     "sites": Key(_count),
+    "sites_note": Key(_text),
     "operating_form": Key(FORMS),
+    "form_note": Key(_text),
     "operator": Key(ANY_PARTY),
+    "operator_note": Key(_text),
+    "service_area": Key(_text),
 }
 PERIOD = {"from": Key(_year, required=True), "to": Key(_year, required=True)}
 STAGE = {
@@ -365,9 +414,10 @@ AGENCY = {
 PARTNER = {**PARTY_BASE, "scope": Key(_choice(SCOPES, "範囲"))}
 PROGRAMME = {
     "project": Key(_choice((1, 2, 3, 4, 5), "法定事業"), required=True),
-    "sub_item": Key(_choice(SUB_ITEMS, "号内の区分")),
+    "sub_item": Key(_both(_one_or_list(_choice(SUB_ITEMS, "号内の区分")), _sub_items_distinct)),
     "field": Key(_choice(tuple(Field.values), "分野")),
     "name": Key(_text, required=True),
+    "variant": Key(_text),
     "target": Key(_text),
     "content": Key(_text),
     "sites": Key(_count),
@@ -385,8 +435,12 @@ MEETING_BODY = {
     "functions": Key(_list_of(_choice(tuple(MeetingFunction.values), "会議体の機能")), True),
     "consent": Key(_choice(tuple(ConsentRule.values), "本人同意の扱い"), required=True),
     "frequency": Key(_text),
-    "convener": Key(_ref("departments", "organisations", "agencies")),
+    "convener": Key(_one_or_list(_ref("departments", "organisations", "agencies"))),
+    "operating_form": Key(FORMS),
+    "form_note": Key(_text),
+    "department": Key(DEPARTMENT),
     "members": Key(_list_of(ANY_PARTY)),
+    "members_note": Key(_text),
     "other_members": Key(_list_of(_text)),
     "purpose": Key(_text),
     "parent": Key(_meeting_ref),
@@ -401,7 +455,7 @@ SETTINGS = {
 TOP = {
     "slug": Key(_slug, required=True),
     "municipality": Key(_mapping(MUNICIPALITY), required=True),
-    "departments": Key(_list_of(_mapping(PARTY_BASE)), required=True),
+    "departments": Key(_list_of(_mapping(DEPARTMENT_ENTRY, _department_parent)), required=True),
     "organisations": Key(_list_of(_mapping(PARTY_BASE))),
     "agencies": Key(_list_of(_mapping(AGENCY)), required=True),
     "partners": Key(_list_of(_mapping(PARTNER))),

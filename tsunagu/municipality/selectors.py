@@ -44,8 +44,9 @@ def programmes_with_structure(municipality: Municipality) -> QuerySet[Programme]
     )
 
 
-def structure_rows(municipality: Municipality) -> list[tuple[str, ...]]:
-    """One row per programme × agency, as docs/profiles.md defines the structure CSV."""
+def structure_rows(municipality: Municipality, *, variants: bool = False) -> list[tuple[str, ...]]:
+    """One row per programme × agency, as docs/profiles.md defines the structure CSV; with
+    ``variants`` the programme's variant follows its name (text format, not the CSV)."""
     rows: list[tuple[str, ...]] = []
     for programme in programmes_with_structure(municipality):
         departments = programme.department_names
@@ -54,7 +55,7 @@ def structure_rows(municipality: Municipality) -> list[tuple[str, ...]]:
                 (
                     programme.project_label,
                     programme.field,
-                    programme.name,
+                    programme.display_name if variants else programme.name,
                     delivery.agency.name if delivery.agency else "",
                     delivery.sites_display,
                     delivery.form_display,
@@ -69,6 +70,9 @@ def meeting_bodies(municipality: Municipality) -> QuerySet[MeetingBody]:
     return (
         municipality.meeting_bodies.filter(in_profile=True)
         .order_by("order")
-        .select_related("convener", "parent")
-        .prefetch_related(Prefetch("members", queryset=Agency.objects.order_by("kind", "order")))
+        .select_related("convener", "parent", "department")
+        .prefetch_related(
+            Prefetch("members", queryset=Agency.objects.order_by("kind", "order")),
+            "co_conveners",
+        )
     )

@@ -46,10 +46,10 @@ def loaded(db):
 
 def test_fixture_profile_loads_parties_programmes_and_meeting_bodies(loaded):
     kinds = dict((kind, loaded.agencies.filter(kind=kind).count()) for kind in Agency.Kind.values)
-    assert kinds == {"department": 3, "organisation": 2, "agency": 3, "partner": 2}
-    assert loaded.programmes.count() == 6
-    assert Delivery.objects.filter(programme__municipality=loaded).count() == 7
-    assert loaded.meeting_bodies.count() == 3
+    assert kinds == {"department": 4, "organisation": 2, "agency": 3, "partner": 2}
+    assert loaded.programmes.count() == 8
+    assert Delivery.objects.filter(programme__municipality=loaded).count() == 9
+    assert loaded.meeting_bodies.count() == 5
     assert loaded.plan_start_fy == 2025 and loaded.plan_end_fy == 2027
     assert [s.name for s in loaded.stages.all()] == ["立ち上げ期", "充実期"]
 
@@ -91,8 +91,60 @@ def test_settings_take_the_documented_defaults_where_absent(loaded):
     }
 
 
+def test_department_parent_and_formal_name_are_stored(loaded):
+    group = loaded.agencies.get(name="福祉課地域福祉係")
+    assert group.parent.name == "福祉課"
+    assert [a.name for a in group.parent.children.all()] == ["福祉課地域福祉係"]
+    council = loaded.agencies.get(name="みなと町社会福祉協議会")
+    assert council.formal_name == "社会福祉法人みなと町社会福祉協議会"
+
+
+def test_sub_item_list_is_stored_joined(loaded):
+    programme = loaded.programmes.get(name="生活困窮者支援等のための地域づくり事業")
+    assert programme.project_label == "3号イ・ロ・ハ"
+
+
+def test_agency_override_notes_take_precedence_over_the_programme(loaded):
+    delivery = Delivery.objects.get(programme__variant="（基本型）")
+    assert (delivery.sites_display, delivery.form_display, delivery.operator_display) == (
+        "町内２箇所",
+        "直営（一部委託）",
+        "社会福祉法人等",
+    )
+    assert delivery.service_area == "町北部"
+    assert delivery.programme.display_name == "利用者支援事業（基本型）"
+
+
+def test_meeting_body_keeps_conveners_form_department_and_members_note(loaded):
+    body = loaded.meeting_bodies.get(name="ケース検討会")
+    assert body.convener_names == ["福祉課", "みなと町社会福祉協議会"]
+    assert (body.operating_form, body.form_display) == ("直営", "直営（一部委託）")
+    assert body.department.name == "福祉課"
+    assert body.members_note == "各課の課長級"
+    assert body.consent_rule == "unstated"
+    review = loaded.meeting_bodies.get(name="地域福祉計画推進委員会")
+    assert review.functions == ["plan_review"]
+
+
+@pytest.mark.parametrize(
+    ("consent", "function", "needed"),
+    [
+        ("required", "coordination", True),
+        ("unstated", "coordination", True),
+        ("unstated", "confidential", True),
+        ("n/a", "study", True),
+        ("not_required", "confidential", False),
+        ("per_item", "coordination", True),
+        ("per_item", "confidential", False),
+    ],
+)
+def test_case_item_consent_treats_a_plan_silent_on_consent_like_required(consent, function, needed):
+    body = MeetingBody(name="会議", consent_rule=consent, functions=[function])
+    assert body.case_item_needs_consent(function) is needed
+
+
 def test_programme_lists_several_departments_in_file_order(loaded):
-    programme = loaded.programmes.get(name="利用者支援事業")
+    programme = loaded.programmes.get(name="利用者支援事業", variant="")
     names = [link.department.name for link in programme.department_links.all()]
     assert names == ["子育て支援課", "福祉課"]
 
@@ -120,7 +172,7 @@ def test_reloading_updates_in_place_and_removes_what_the_file_dropped(loaded, tm
     assert not Agency.objects.filter(name="社会福祉法人うみかぜ会").exists()
     assert not Programme.objects.filter(name="参加支援事業").exists()
     assert MeetingBody.objects.get(name="重層的支援会議").frequency == "隔月"
-    assert Programme.objects.count() == 5
+    assert Programme.objects.count() == 7
 
 
 def test_agency_dropped_from_profile_is_kept_while_users_belong_to_it(loaded, tmp_path):
@@ -160,7 +212,8 @@ BROKEN = [
         "unknown_key",
         lambda d: d["meeting_bodies"][0].__setitem__("chair", "福祉課"),
         "minato.yaml: meeting_bodies[0].chair: 「chair」は使えない項目です(使える項目: name, "
-        "functions, consent, frequency, convener, members, other_members, purpose, parent)",
+        "functions, consent, frequency, convener, operating_form, form_note, department, "
+        "members, members_note, other_members, purpose, parent)",
     ),
     (
         "member_not_declared",
@@ -211,13 +264,56 @@ BROKEN = [
         "unknown_function",
         lambda d: d["meeting_bodies"][0]["functions"].append("support"),
         "minato.yaml: meeting_bodies[0].functions[2]: 「support」は会議体の機能として使えません"
-        "(coordination・confidential・liaison・representatives・studyのいずれか)",
+        "(coordination・confidential・liaison・representatives・study・plan_reviewのいずれか)",
     ),
     (
         "unknown_consent",
         lambda d: d["meeting_bodies"][2].__setitem__("consent", "yes"),
         "minato.yaml: meeting_bodies[2].consent: 「yes」は本人同意の扱いとして使えません"
-        "(required・not_required・per_item・n/aのいずれか)",
+        "(required・not_required・per_item・n/a・unstatedのいずれか)",
+    ),
+    (
+        "department_parent_is_an_agency",
+        lambda d: d["departments"][3].__setitem__("parent", "こども家庭センター"),
+        "minato.yaml: departments[3].parent: 「こども家庭センター」は agencies に定義されています"
+        "(departments の名称を指定してください)",
+    ),
+    (
+        "department_parents_loop",
+        lambda d: d["departments"][0].__setitem__("parent", "福祉課地域福祉係"),
+        "minato.yaml: departments[0].parent: 上位の部署「福祉課」をたどると循環しています",
+    ),
+    (
+        "sub_item_list_with_unknown_item",
+        lambda d: d["programmes"][6].__setitem__("sub_item", ["イ", "ホ"]),
+        "minato.yaml: programmes[6].sub_item[1]: 「ホ」は号内の区分として使えません(イ・ロ・ハ・ニのいずれか)",
+    ),
+    (
+        "sub_item_list_repeated",
+        lambda d: d["programmes"][6].__setitem__("sub_item", ["イ", "イ"]),
+        "minato.yaml: programmes[6].sub_item: 号内の区分が重複しています",
+    ),
+    (
+        "sub_item_list_on_project_2",
+        lambda d: d["programmes"][3].__setitem__("sub_item", ["イ", "ロ"]),
+        "minato.yaml: programmes[3].sub_item: 号内の区分「イ・ロ」は1号・3号にだけ書けます(この事業は2号)",
+    ),
+    (
+        "convener_list_names_a_partner",
+        lambda d: d["meeting_bodies"][3]["convener"].append("みなと警察署"),
+        "minato.yaml: meeting_bodies[3].convener[2]: 「みなと警察署」は partners に定義されています"
+        "(departments・organisations・agencies の名称を指定してください)",
+    ),
+    (
+        "meeting_department_not_a_department",
+        lambda d: d["meeting_bodies"][3].__setitem__("department", "みなと町社会福祉協議会"),
+        "minato.yaml: meeting_bodies[3].department: 「みなと町社会福祉協議会」は organisations に"
+        "定義されています(departments の名称を指定してください)",
+    ),
+    (
+        "override_note_not_text",
+        lambda d: d["programmes"][7]["agencies"][0].__setitem__("sites_note", 2),
+        "minato.yaml: programmes[7].agencies[0].sites_note: 「2」は文字列で書いてください(数字なら引用符で囲む)",
     ),
     (
         "sites_not_a_number",
@@ -308,7 +404,7 @@ def test_load_profile_command_prints_every_error_and_exits_non_zero(loaded, tmp_
 def test_load_profile_command_prints_a_summary():
     stdout = io.StringIO()
     call_command("load_profile", str(FIXTURE), stdout=stdout)
-    assert "実施事業 6(実施体制 7 行)・会議体 3" in stdout.getvalue()
+    assert "実施事業 8(実施体制 9 行)・会議体 5" in stdout.getvalue()
     assert Municipality.objects.filter(slug="minato").exists()
 
 

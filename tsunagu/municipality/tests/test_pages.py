@@ -70,6 +70,8 @@ def test_structure_page_groups_programmes_by_statutory_project(staff, client):
     assert "事業は直営、講座を委託" in html
     assert "日常生活圏域（２圏域）" in html
     assert "計画に記載された実施事業はありません。" in html  # 4号 is empty in the fixture
+    assert "利用者支援事業（基本型）" in html
+    assert "（社会福祉法人みなと町社会福祉協議会）" in html
 
 
 def test_meeting_bodies_page_lists_functions_consent_and_members(staff, client):
@@ -81,6 +83,12 @@ def test_meeting_bodies_page_lists_functions_consent_and_members(staff, client):
     assert "みなと警察署" in html
     assert "民生委員・児童委員" in html
     assert "上位の会議</dt><dd>庁内連携会議" in html
+    assert "主催</dt><dd>福祉課、みなと町社会福祉協議会" in html
+    assert "担当課</dt><dd>福祉課" in html
+    assert "運営形態</dt><dd>直営（一部委託）" in html
+    assert "各課の課長級" in html
+    assert "計画に記載なし" in html
+    assert "計画の推進・評価" in html
 
 
 def test_pages_without_a_loaded_profile_say_how_to_load_one(db, client):

@@ -20,13 +20,12 @@ class Command(BaseCommand):
                 f"自治体プロファイル「{profile}」が読み込まれていません。先に "
                 f"python manage.py load_profile {profile} を実行してください。"
             )
-        rows = structure_rows(municipality)
         if format == "csv":
             writer = csv.writer(self.stdout, lineterminator="\n")
             writer.writerow(STRUCTURE_HEADER)
-            writer.writerows(rows)
+            writer.writerows(structure_rows(municipality))
         else:
-            self._text(municipality, rows)
+            self._text(municipality, structure_rows(municipality, variants=True))
 
     def _text(self, municipality, rows):
         self.stdout.write(f"{municipality.name} 実施体制")
