@@ -162,7 +162,11 @@ class Programme(models.Model):
 
     @property
     def display_name(self) -> str:
-        return f"{self.name}{self.variant}"
+        """The name with its variant: ``利用者支援事業（特定型）``, ``多機関協働事業 ＣＳＷの配置``."""
+        if not self.variant:
+            return self.name
+        separator = "" if self.variant.startswith(("（", "(", "【", "[")) else " "
+        return f"{self.name}{separator}{self.variant}"
 
     @property
     def project_label(self) -> str:
