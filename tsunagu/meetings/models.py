@@ -84,7 +84,8 @@ class MeetingSession(models.Model):
     def default_item_function(self) -> str:
         """The function a case item is taken under when the body leaves no choice."""
         rule = self.body.consent_rule
-        if rule == ConsentRule.REQUIRED:
+        # A plan silent on the body's consent rule (unstated) is treated like required.
+        if rule in (ConsentRule.REQUIRED, ConsentRule.UNSTATED):
             return MeetingFunction.COORDINATION
         if rule == ConsentRule.NOT_REQUIRED:
             return MeetingFunction.CONFIDENTIAL

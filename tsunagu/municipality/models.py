@@ -322,13 +322,3 @@ class MeetingBody(models.Model):
         """All conveners in file order (prefetch ``co_conveners`` for lists)."""
         first = [self.convener.name] if self.convener else []
         return first + [a.name for a in self.co_conveners.all()]
-
-    def case_item_needs_consent(self, function: str) -> bool:
-        """Whether a case agenda item taken under ``function`` needs the person's consent.
-
-        Only ``not_required`` (and a confidential item on a ``per_item`` body) waives it; a
-        plan silent on consent (``unstated``) or a body not meant for cases (``n/a``) is
-        treated like ``required``: the safe side."""
-        if self.consent_rule == ConsentRule.PER_ITEM:
-            return function != MeetingFunction.CONFIDENTIAL
-        return self.consent_rule != ConsentRule.NOT_REQUIRED

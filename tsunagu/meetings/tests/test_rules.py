@@ -14,7 +14,7 @@ from tsunagu.meetings import actions
 from tsunagu.meetings.actions import MeetingRefused
 from tsunagu.meetings.models import AgendaItem, MeetingSession
 
-from .conftest import TODAY, give_consent, new_session, pledge
+from .conftest import TODAY, body, give_consent, new_session, pledge
 
 
 def _confidential_session(coordinator, owner, b, case, *, date=TODAY):
@@ -186,6 +186,23 @@ def test_case_without_consent_cannot_go_on_consent_based_agenda(
     )
     assert "本人同意が記録されていません" in response.content.decode()
     assert not session.agenda_items.exists()
+
+
+def test_body_whose_plan_is_silent_on_consent_takes_cases_only_with_consent(
+    coordinator, owner, town, case
+):
+    silent = body(town, "重層的相談支援連絡会議", ["liaison"], "unstated", "", [town.owner_agency])
+    session = _consent_session(coordinator, owner, silent)
+    with pytest.raises(MeetingRefused, match="本人同意が記録されていません"):
+        actions.add_agenda_item(
+            user=coordinator, session=session, kind="case", title="ときほぐし", case=case
+        )
+    give_consent(case, coordinator, agencies=[town.owner_agency], bodies=[silent])
+    item = actions.add_agenda_item(
+        user=coordinator, session=session, kind="case", title="ときほぐし", case=case
+    )
+    assert item.function == "coordination"
+    assert not session.confidential
 
 
 def test_consent_must_cover_the_body(coordinator, owner, town, kobayashi, case):

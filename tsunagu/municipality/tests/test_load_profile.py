@@ -126,23 +126,6 @@ def test_meeting_body_keeps_conveners_form_department_and_members_note(loaded):
     assert review.functions == ["plan_review"]
 
 
-@pytest.mark.parametrize(
-    ("consent", "function", "needed"),
-    [
-        ("required", "coordination", True),
-        ("unstated", "coordination", True),
-        ("unstated", "confidential", True),
-        ("n/a", "study", True),
-        ("not_required", "confidential", False),
-        ("per_item", "coordination", True),
-        ("per_item", "confidential", False),
-    ],
-)
-def test_case_item_consent_treats_a_plan_silent_on_consent_like_required(consent, function, needed):
-    body = MeetingBody(name="会議", consent_rule=consent, functions=[function])
-    assert body.case_item_needs_consent(function) is needed
-
-
 def test_programme_lists_several_departments_in_file_order(loaded):
     programme = loaded.programmes.get(name="利用者支援事業", variant="")
     names = [link.department.name for link in programme.department_links.all()]
