@@ -4,7 +4,7 @@ import unicodedata
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from tsunagu.demo import builder, casework
+from tsunagu.demo import builder, cases, casework
 from tsunagu.municipality.models import Municipality
 from tsunagu.people.models import Person
 
@@ -44,7 +44,21 @@ class Command(BaseCommand):
                     f"相談受付 {made['consultations']} 件、"
                     f"つなぐシート {made.get('referrals', 0)} 件を登録しました。"
                 )
+                self._seed_cases(municipality, scale=scale, seed=seed, today=base_day)
         self._print_logins(logins)
+
+    def _seed_cases(self, municipality, *, scale, seed, today):
+        case_builder = cases.make_builder(municipality, seed=seed, today=today)
+        if case_builder is None:
+            self.stdout.write(
+                "多機関協働の事例は作成しません(運用設定 coordinating_agency の機関に"
+                "コーディネーターがいません)。"
+            )
+            return
+        if municipality.setting("plan_approval_without_meeting", False):
+            case_builder.approve = cases.recorded_approval
+        made = cases.create_cases(case_builder, scale=scale)
+        self.stdout.write(f"多機関協働の事例 {made['cases']} 件を登録しました。")
 
     def _print_logins(self, logins):
         self.stdout.write(f"\nデモ利用者 (パスワードはすべて {builder.DEMO_PASSWORD})")
