@@ -3,12 +3,13 @@ import io
 import pytest
 from django.core.management import call_command
 from django.db import transaction
+from django.utils import timezone
 
 from tsunagu.access.models import AuditEvent, Involvement
 from tsunagu.coordination.consent import consent_covers
-from tsunagu.coordination.models import Case, Part, PlanStatus, Stage
+from tsunagu.coordination.models import Case, Part, PlanStatus, Stage, SupportPlan
 from tsunagu.intake.models import CoordinationStatus
-from tsunagu.municipality.models import Delivery, Programme
+from tsunagu.municipality.models import Delivery, Municipality, Programme
 
 
 @pytest.fixture
@@ -125,3 +126,44 @@ def test_same_seed_gives_the_same_cases(coordinated_town):
     assert not Case.objects.exists()
     seed(seed=5)
     assert case_snapshot() == first
+
+
+@pytest.fixture
+def kobayashi(db):
+    call_command("load_profile", "kobayashi", stdout=io.StringIO())
+    call_command("seed_demo", profile="kobayashi", scale="small", stdout=io.StringIO())
+    return Municipality.objects.get(slug="kobayashi")
+
+
+def test_kobayashi_plans_are_confirmed_and_cases_closed_by_meeting_decisions(kobayashi):
+    from tsunagu.meetings.models import Decision
+
+    confirmed = SupportPlan.objects.exclude(status=PlanStatus.DRAFT)
+    assert confirmed.count() >= 5
+    for plan in confirmed:
+        decision = Decision.objects.get(pk=plan.decision_pk)
+        assert decision.kind == Decision.Kind.PLAN_APPROVAL and decision.case == plan.case
+        assert decision.minutes.session == decision.session
+    closed = Case.objects.get(stage=Stage.CLOSED)
+    assert closed.meeting_decisions.filter(kind=Decision.Kind.CLOSURE_APPROVAL).exists()
+    assert closed.coordinator.username == "koba-og01-coord"
+    assert closed.coordinating_agency.name == "小林市社会福祉協議会"
+
+
+def test_every_body_meets_at_its_planned_frequency_and_support_meetings_have_pledges(kobayashi):
+    from tsunagu.meetings.frequency import expected_per_year
+    from tsunagu.meetings.models import MeetingSession, Pledge, fiscal_year
+
+    last_fy = fiscal_year(timezone.localdate()) - 1
+    for body in kobayashi.meeting_bodies.all():
+        held = MeetingSession.objects.filter(body=body).held().in_fiscal_year(last_fy).count()
+        assert held >= (expected_per_year(body.frequency) or 4), body.name
+    confidential = MeetingSession.objects.filter(confidential=True)
+    assert confidential.exists()
+    for session in confidential:
+        for attendance in session.attendances.all():
+            assert Pledge.objects.filter(
+                user=attendance.user, body=session.body, signed_on__lte=session.date
+            ).exists()
+    no_consent = Case.objects.get(stage=Stage.CONFERENCE)
+    assert no_consent.agenda_items.get().function == "confidential"

@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from tsunagu.demo import builder, cases, casework
+from tsunagu.demo.meetings import MeetingDemo
 from tsunagu.municipality.models import Municipality
 from tsunagu.people.models import Person
 
@@ -55,10 +56,15 @@ class Command(BaseCommand):
                 "コーディネーターがいません)。"
             )
             return
-        if municipality.setting("plan_approval_without_meeting", False):
+        meetings = MeetingDemo(case_builder)
+        if not meetings.wire() and municipality.setting("plan_approval_without_meeting", False):
             case_builder.approve = cases.recorded_approval
         made = cases.create_cases(case_builder, scale=scale)
-        self.stdout.write(f"多機関協働の事例 {made['cases']} 件を登録しました。")
+        meetings.hold_planned_sessions()
+        self.stdout.write(
+            f"多機関協働の事例 {made['cases']} 件、会議 {meetings.sessions} 回"
+            f"(決定 {meetings.decisions} 件)を登録しました。"
+        )
 
     def _print_logins(self, logins):
         self.stdout.write(f"\nデモ利用者 (パスワードはすべて {builder.DEMO_PASSWORD})")
