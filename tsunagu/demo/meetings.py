@@ -28,7 +28,7 @@ TOPICS = [
     ("相談支援の連携上の課題", "夜間・休日に相談できる窓口が不足している"),
     ("実施計画の進捗確認", "ヤングケアラーの学習支援の場が不足している"),
 ]
-CASE_BODY_RULES = {
+CASE_BODY_RULES: dict[str, tuple[str, str]] = {
     MeetingFunction.COORDINATION: (ConsentRule.REQUIRED, ConsentRule.PER_ITEM),
     MeetingFunction.CONFIDENTIAL: (ConsentRule.NOT_REQUIRED, ConsentRule.PER_ITEM),
 }
@@ -58,6 +58,8 @@ class MeetingDemo:
     def _manager(self, body: MeetingBody):
         if policy.can_manage_body(self.b.coordinator, body):
             return self.b.coordinator
+        if body.convener_id is None:
+            return None
         memberships = (
             Membership.objects.filter(agency_id=body.convener_id)
             .exclude(role=Role.AUDITOR)
