@@ -1,12 +1,16 @@
 import datetime
 import io
 
+import pytest
 from django.core.management import call_command
 from django_tasks_db.models import DBTaskResult
 
 from tsunagu.intake.models import RecipientTask, TaskStatus
 
 
+# The worker closes its database connection when done, as a real worker process does, so
+# this test cannot run inside the usual per-test transaction.
+@pytest.mark.django_db(transaction=True)
 def test_daily_jobs_are_queued_and_the_worker_expires_overdue_referrals(task):
     RecipientTask.objects.filter(pk=task.pk).update(due_on=datetime.date(2020, 1, 6))
 
