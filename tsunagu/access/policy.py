@@ -5,12 +5,27 @@ Rules (DOMAIN.md "Personal data"):
   that person (registered them, took a consultation, received a referral, work on a case…).
 - Users of any other agency learn only that the person is known, and by which agencies
   (``known_elsewhere``): the 「他機関で関わりあり」 signal, with no content.
-- The 管理者 role manages configuration but reads no case content unless also a member of
-  an involved agency (membership alone decides; the role grants nothing here).
+- Only memberships in a casework role count (``User.content_agency_ids``). The 管理者 role
+  manages configuration and the 監査 role reads the audit log (``can_read_audit_log``);
+  neither reads case content unless the user is also a casework member of an involved agency.
+- A 監査 user is read-only everywhere: every ``can_change_*`` is False for them (403).
+- A merged person resolves to the survivor (``survivor``): old links keep working and the
+  access question is asked about the survivor.
+- A household is visible to users who may read one of its current members; its page shows
+  each member's name and 続柄 (the composition is part of every member's record) but birth
+  dates and links only for members the user may read.
 - A record the user may not see is a 404 (``get_person_or_404``).
 
-Every record type adds its question here as a pair: a queryset filter for lists and one
-check for single objects.
+How other apps follow this (one pattern for every record type):
+- Add a pair here: ``visible_<things>(user)`` (a QuerySet filter for lists, built on
+  ``_agency_ids(user)`` so it is empty for users without casework memberships) and
+  ``can_view_<thing>(user, obj)`` / ``get_<thing>_or_404(user, pk)`` for one object, plus
+  ``can_change_<thing>`` that also refuses read-only users.
+- Views call the check on their first line: 404 when the record is not visible, then
+  ``PermissionDenied`` (403) when it is visible but the user may not change it.
+- Every read and write of a person's data then calls ``audit.log`` in the same transaction.
+- Actions that start or end an agency's work with a person call ``grant_involvement`` /
+  ``end_involvement``; nothing else widens access.
 """
 
 from __future__ import annotations
@@ -24,39 +39,85 @@ from tsunagu.people.models import Person
 
 
 def _agency_ids(user) -> set[int]:
+    """Agencies through which ``user`` may read case content (casework memberships)."""
     if user is None or not user.is_authenticated or not user.is_active:
         return set()
-    return user.agency_ids()
+    return user.content_agency_ids()
+
+
+def is_read_only(user) -> bool:
+    return user.has_role("auditor")
+
+
+def can_read_audit_log(user) -> bool:
+    return bool(user.is_authenticated and user.is_active and user.has_role("admin", "auditor"))
+
+
+def writable_agencies(user) -> QuerySet[Agency]:
+    """Agencies ``user`` may register persons or record work for (none when read-only)."""
+    if is_read_only(user):
+        return Agency.objects.none()
+    return Agency.objects.filter(pk__in=_agency_ids(user)).order_by("name")
+
+
+def survivor(person: Person) -> Person:
+    """The person a merged record now lives on (itself when not merged)."""
+    seen = {person.pk}
+    while person.merged_into_id is not None:
+        person = Person.objects.get(pk=person.merged_into_id)
+        if person.pk in seen:  # a cycle would be a data error; stop rather than loop
+            break
+        seen.add(person.pk)
+    return person
 
 
 def visible_persons(user) -> QuerySet[Person]:
-    """Persons whose records ``user`` may read."""
+    """Persons (not merged away) whose records ``user`` may read."""
     agencies = _agency_ids(user)
     if not agencies:
         return Person.objects.none()
     involved = Involvement.objects.current().filter(agency_id__in=agencies).values("person_id")
     shared = meeting_shared_persons(user).values("pk")
-    return Person.objects.filter(Q(pk__in=involved) | Q(pk__in=shared))
+    return Person.objects.active().filter(Q(pk__in=involved) | Q(pk__in=shared))
 
 
 def can_view_person(user, person: Person) -> bool:
     agencies = _agency_ids(user)
     if not agencies:
         return False
+    person = survivor(person)
     if Involvement.objects.current().filter(person=person, agency_id__in=agencies).exists():
         return True
     return meeting_shared_persons(user).filter(pk=person.pk).exists()
 
 
 def can_change_person(user, person: Person) -> bool:
-    return can_view_person(user, person) and not user.has_role("auditor")
+    return not is_read_only(user) and can_view_person(user, person)
 
 
 def get_person_or_404(user, pk) -> Person:
+    """The person (or, if merged, its survivor) when ``user`` may read it; else 404."""
     person = Person.objects.filter(pk=pk).first()
     if person is None or not can_view_person(user, person):
         raise Http404("指定された本人の記録は見つからないか、閲覧する権限がありません。")
-    return person
+    return survivor(person)
+
+
+def visible_households(user):
+    """Households with a current member whose record ``user`` may read."""
+    from tsunagu.people.models import Household, HouseholdMembership
+
+    members = HouseholdMembership.objects.filter(
+        left_on__isnull=True, person__in=visible_persons(user)
+    )
+    return Household.objects.filter(pk__in=members.values("household_id"))
+
+
+def get_household_or_404(user, pk):
+    household = visible_households(user).filter(pk=pk).first()
+    if household is None:
+        raise Http404("指定された世帯は見つからないか、閲覧する権限がありません。")
+    return household
 
 
 def known_elsewhere(user, person: Person) -> list[Agency]:

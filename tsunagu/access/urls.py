@@ -1,4 +1,6 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from tsunagu.access import views
 
 app_name = "access"
-urlpatterns: list = []
+urlpatterns = [path("audit/", views.audit_log, name="audit_log")]

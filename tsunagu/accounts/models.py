@@ -15,20 +15,26 @@ class User(AbstractUser):
     def __str__(self) -> str:
         return self.display_name or self.username
 
-    def agency_ids(self) -> set[int]:
-        """Agencies (or departments) this user currently works for."""
-        cached = getattr(self, "_agency_ids", None)
+    def _memberships(self) -> list[tuple[int, str]]:
+        """(agency id, role) of the active memberships, read once per user object."""
+        cached = getattr(self, "_membership_pairs", None)
         if cached is None:
-            cached = set(self.memberships.filter(active=True).values_list("agency_id", flat=True))
-            self._agency_ids = cached
+            cached = list(self.memberships.filter(active=True).values_list("agency_id", "role"))
+            self._membership_pairs = cached
         return cached
 
+    def agency_ids(self) -> set[int]:
+        """Agencies (or departments) this user currently works for, in any role."""
+        return {agency_id for agency_id, _ in self._memberships()}
+
+    def content_agency_ids(self) -> set[int]:
+        """Agencies through which this user may read case content: memberships in a
+        casework role. 管理者 and 監査 memberships grant none (access/policy.py)."""
+        no_content = {Role.ADMIN, Role.AUDITOR}
+        return {agency_id for agency_id, role in self._memberships() if role not in no_content}
+
     def roles(self) -> set[str]:
-        cached = getattr(self, "_roles", None)
-        if cached is None:
-            cached = set(self.memberships.filter(active=True).values_list("role", flat=True))
-            self._roles = cached
-        return cached
+        return {role for _, role in self._memberships()}
 
     def has_role(self, *roles: str) -> bool:
         return bool(self.roles() & set(roles))

@@ -116,3 +116,50 @@ class PersonMatchKey(models.Model):
         indexes = [
             models.Index(fields=["municipality", "kind", "key"], name="people_matchkey_lookup")
         ]
+
+
+class NotSamePerson(models.Model):
+    """A person's decision that two records are different people (別人): the pair is never
+    suggested as a 名寄せ candidate again. Stored with the lower id first."""
+
+    person_a = models.ForeignKey(Person, models.CASCADE, related_name="+")
+    person_b = models.ForeignKey(Person, models.CASCADE, related_name="+")
+    reason = models.CharField("理由", max_length=300, blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField("判断日時", auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "別人の判断"
+        constraints = [
+            models.UniqueConstraint(fields=["person_a", "person_b"], name="not_same_pair"),
+            models.CheckConstraint(
+                condition=models.Q(person_a__lt=models.F("person_b")), name="not_same_ordered"
+            ),
+        ]
+
+    @classmethod
+    def exists_for(cls, a_id: int, b_id: int) -> bool:
+        low, high = sorted((a_id, b_id))
+        return cls.objects.filter(person_a_id=low, person_b_id=high).exists()
+
+
+class PersonMerge(models.Model):
+    """One 名寄せ merge: ``merged`` now points at ``kept``. Records exactly which rows moved,
+    so ``unmerge_persons`` can put them back and leave everything added since alone."""
+
+    kept = models.ForeignKey(Person, models.PROTECT, related_name="merges_kept")
+    merged = models.ForeignKey(Person, models.PROTECT, related_name="merges_merged")
+    reason = models.CharField("理由", max_length=300)
+    moved_membership_ids = models.JSONField(default=list)
+    moved_involvement_ids = models.JSONField(default=list)
+    merged_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    merged_at = models.DateTimeField("統合日時", auto_now_add=True)
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    undone_at = models.DateTimeField("取消日時", null=True, blank=True)
+    undo_reason = models.CharField("取消の理由", max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "名寄せ(統合)"
+        indexes = [models.Index(fields=["merged", "undone_at"], name="merge_merged_open")]

@@ -1,0 +1,21 @@
+from django import forms
+
+from tsunagu.accounts.models import User
+from tsunagu.people.forms import WarekiDateField
+
+
+class AuditSearchForm(forms.Form):
+    person_id = forms.IntegerField(label="本人ID", required=False, min_value=1)
+    user = forms.ModelChoiceField(
+        User.objects.order_by("username"), label="利用者", required=False, empty_label="(すべて)"
+    )
+    action = forms.CharField(label="操作", required=False, max_length=30)
+    date_from = WarekiDateField(label="期間(開始日)", required=False)
+    date_to = WarekiDateField(label="期間(終了日)", required=False)
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and start > end:
+            self.add_error("date_to", "終了日が開始日より前になっています。")
+        return data

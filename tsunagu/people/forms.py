@@ -1,0 +1,151 @@
+"""Person and household forms: Japanese labels; kana via lib/kana.py, dates via lib/wareki.py."""
+
+from __future__ import annotations
+
+import datetime
+
+from django import forms
+from django.utils import timezone
+
+from tsunagu.lib.kana import KanaError, to_katakana
+from tsunagu.lib.wareki import DateParseError, format_wareki, parse_date
+from tsunagu.municipality.models import Agency
+from tsunagu.people.models import Household, Sex
+
+DATE_HELP = (
+    "西暦(2025-04-01、2025/4/1、20250401)または和暦(昭和45年3月2日、S45.3.2、令和元年5月1日)"
+)
+
+
+class WarekiDateField(forms.CharField):
+    """A date typed in 西暦 or 和暦; shown back in 和暦 with 西暦."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("help_text", DATE_HELP)
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value):
+        return format_wareki(value) if isinstance(value, datetime.date) else value
+
+    def to_python(self, value) -> datetime.date | None:  # type: ignore[override]
+        text = super().to_python(value)
+        if not text:
+            return None
+        try:
+            return parse_date(text)
+        except DateParseError as error:
+            raise forms.ValidationError(str(error)) from None
+
+
+class KanaField(forms.CharField):
+    """フリガナ: hiragana, katakana or half-width in; full-width katakana out."""
+
+    def to_python(self, value) -> str:
+        text = super().to_python(value)
+        try:
+            return to_katakana(text or "", field=str(self.label or "フリガナ"))
+        except KanaError as error:
+            raise forms.ValidationError(str(error)) from None
+
+
+class PersonForm(forms.Form):
+    family_name = forms.CharField(label="氏", max_length=100)
+    given_name = forms.CharField(label="名", max_length=100, required=False)
+    family_kana = KanaField(label="フリガナ(氏)", max_length=100, required=False)
+    given_kana = KanaField(label="フリガナ(名)", max_length=100, required=False)
+    birth_date = WarekiDateField(label="生年月日", required=False)
+    sex = forms.ChoiceField(label="性別", choices=[("", "未記入"), *Sex.choices], required=False)
+    postal_code = forms.RegexField(
+        label="郵便番号",
+        regex=r"^\d{3}-?\d{4}$",
+        required=False,
+        error_messages={"invalid": "郵便番号は 123-4567 の形で入力してください。"},
+    )
+    address = forms.CharField(label="住所", max_length=300, required=False)
+    phone = forms.RegexField(
+        label="電話番号",
+        regex=r"^[0-9０-９\-ー（）() ]{6,20}$",
+        required=False,
+        error_messages={"invalid": "電話番号は数字とハイフンで入力してください。"},
+    )
+    contact_note = forms.CharField(label="連絡方法", max_length=300, required=False)
+
+    def clean_birth_date(self):
+        day = self.cleaned_data["birth_date"]
+        if day is not None and day > timezone.localdate():
+            raise forms.ValidationError("生年月日が未来の日付になっています。")
+        return day
+
+    def clean_family_name(self):
+        # The registered spelling is kept exactly (variant selectors included); only trimmed.
+        return self.cleaned_data["family_name"].strip()
+
+
+class RegisterPersonForm(PersonForm):
+    agency = forms.ModelChoiceField(Agency.objects.none(), label="登録機関", required=False)
+    confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    field_order = ["agency"]
+
+    def __init__(self, *args, agencies, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].queryset = agencies
+        self.only_agency = agencies.first() if agencies.count() == 1 else None
+        if self.only_agency is not None:
+            self.fields["agency"].initial = self.only_agency
+            self.fields["agency"].widget = forms.HiddenInput()
+
+    def clean_agency(self):
+        agency = self.cleaned_data["agency"] or self.only_agency
+        if agency is None:
+            raise forms.ValidationError("登録機関を選んでください。")
+        return agency
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(
+        label="氏名・フリガナ",
+        required=False,
+        help_text="漢字・ひらがな・カタカナ(姓と名は空白で区切る)",
+    )
+    birth_date = WarekiDateField(label="生年月日", required=False)
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("q", "").strip() and not data.get("birth_date"):
+            raise forms.ValidationError("氏名・フリガナまたは生年月日を入力してください。")
+        return data
+
+
+class MoveHouseholdForm(forms.Form):
+    household = forms.ModelChoiceField(
+        Household.objects.none(),
+        label="移動先の世帯",
+        required=False,
+        empty_label="新しい世帯をつくる",
+    )
+    new_household_name = forms.CharField(label="新しい世帯の名称", max_length=100, required=False)
+    new_household_address = forms.CharField(
+        label="新しい世帯の住所", max_length=300, required=False
+    )
+    relation = forms.CharField(
+        label="続柄", max_length=30, help_text="世帯主からみた続柄(本人、妻、長男など)"
+    )
+    is_head = forms.BooleanField(label="世帯主", required=False)
+    on_date = WarekiDateField(label="異動日")
+
+    def __init__(self, *args, households, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["household"].queryset = households
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("household") and not data.get("new_household_name", "").strip():
+            self.add_error(
+                "new_household_name", "新しい世帯の名称を入力するか、移動先の世帯を選んでください。"
+            )
+        return data
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label="理由", max_length=300)

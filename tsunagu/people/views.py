@@ -1,0 +1,376 @@
+"""Person search, register, detail, edit, household and 名寄せ pages.
+
+Every page showing a person's data writes an audit event; the policy check is the first
+line of each view (404 when not visible, 403 when visible but read-only)."""
+
+from __future__ import annotations
+
+import contextlib
+from collections import defaultdict
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from tsunagu.access import audit, policy
+from tsunagu.access.models import Involvement
+from tsunagu.lib.kana import KanaError, to_katakana
+from tsunagu.people import actions, matching
+from tsunagu.people.forms import (
+    MoveHouseholdForm,
+    PersonForm,
+    ReasonForm,
+    RegisterPersonForm,
+    SearchForm,
+)
+from tsunagu.people.models import HouseholdMembership, NotSamePerson, Person, PersonMerge
+
+PAGE_SIZE = 20
+CANDIDATE_FIELDS = ("family_name", "given_name", "family_kana", "given_kana", "birth_date")
+
+
+# --- search -------------------------------------------------------------------------------
+
+
+def _name_filter(q: str) -> Q:
+    """Every whitespace-separated term must appear in the kanji or the kana name."""
+    condition = Q()
+    for term in q.split():
+        try:
+            kana = to_katakana(term)
+        except KanaError:
+            kana = ""
+        term_q = Q(family_name__contains=term) | Q(given_name__contains=term)
+        if kana:
+            term_q |= Q(family_kana__contains=kana) | Q(given_kana__contains=kana)
+        condition &= term_q
+    return condition
+
+
+def _exact_identity(q: str, birth_date) -> Q | None:
+    """The question the 「他機関で関わりあり」 line answers: it names one person — full name
+    (kanji or kana, family and given) or family name with birth date. A substring query
+    (「山」) would let anyone count the whole register by agency, so it gets no answer."""
+    terms = q.split()
+    if len(terms) >= 2:
+        family, given = terms[0], "".join(terms[1:])
+        try:
+            kana_family, kana_given = to_katakana(family), to_katakana(given)
+        except KanaError:
+            kana_family = kana_given = ""
+        name = Q(family_name=family, given_name=given)
+        if kana_family:
+            name |= Q(family_kana=kana_family, given_kana=kana_given)
+    elif len(terms) == 1 and birth_date:
+        name = Q(family_name=terms[0])
+        with contextlib.suppress(KanaError):
+            name |= Q(family_kana=to_katakana(terms[0]))
+    else:
+        return None
+    return name & Q(birth_date=birth_date) if birth_date else name
+
+
+def _elsewhere(user, identity: Q) -> dict:
+    """Count and agency names of matching persons the user cannot see (no names, no ids)."""
+    hidden = (
+        Person.objects.active()
+        .filter(identity)
+        .exclude(pk__in=policy.visible_persons(user).values("pk"))
+        .values("pk")[:50]
+    )
+    rows = Involvement.objects.current().filter(person_id__in=hidden)
+    pairs = set(rows.values_list("person_id", "agency__name"))
+    return {
+        "count": len({person_id for person_id, _ in pairs}),
+        "agencies": sorted({name for _, name in pairs}),
+        "person_ids": sorted({person_id for person_id, _ in pairs}),
+    }
+
+
+@login_required
+def search(request):
+    form = SearchForm(request.GET or None)
+    context: dict = {"form": form}
+    if form.is_valid():
+        q, birth_date = form.cleaned_data["q"].strip(), form.cleaned_data["birth_date"]
+        rows = policy.visible_persons(request.user).filter(_name_filter(q))
+        if birth_date:
+            rows = rows.filter(birth_date=birth_date)
+        rows = rows.select_related("registered_by").order_by("family_kana", "given_kana", "pk")
+        page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+        identity = _exact_identity(q, birth_date)
+        elsewhere = _elsewhere(request.user, identity) if identity is not None else None
+        audit.log(
+            request.user,
+            "search",
+            "people.person",
+            result_ids=[p.pk for p in page.object_list],
+            query={"q": q, "birth_date": str(birth_date or "")},
+            elsewhere_ids=elsewhere["person_ids"] if elsewhere else [],
+        )
+        context.update(
+            searched=True, page=page, elsewhere=elsewhere, querystring=_querystring(request)
+        )
+    return render(request, "people/search.html", context)
+
+
+def _querystring(request) -> str:
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
+
+
+# --- 名寄せ candidates ---------------------------------------------------------------------
+
+
+def _candidate_rows(user, data: dict, *, municipality_id: int, exclude: Person | None = None):
+    """Candidates split into those the user may see and a count/agencies line for the rest."""
+    found = matching.find_candidates(
+        municipality_id=municipality_id,
+        family_name=data.get("family_name") or "",
+        given_name=data.get("given_name") or "",
+        family_kana=data.get("family_kana") or "",
+        given_kana=data.get("given_kana") or "",
+        birth_date=data.get("birth_date"),
+        address=data.get("address") or "",
+        exclude_person_id=exclude.pk if exclude else None,
+    )
+    if exclude is not None:
+        apart = _kept_apart_ids(exclude)
+        found = [c for c in found if c.person.pk not in apart]
+    ids = [c.person.pk for c in found]
+    visible_ids = set(policy.visible_persons(user).filter(pk__in=ids).values_list("pk", flat=True))
+    hidden_ids = [pk for pk in ids if pk not in visible_ids]
+    agencies: dict[int, set[str]] = defaultdict(set)
+    for person_id, name in (
+        Involvement.objects.current()
+        .filter(person_id__in=hidden_ids)
+        .values_list("person_id", "agency__name")
+    ):
+        agencies[person_id].add(name)
+    return {
+        "visible": [c for c in found if c.person.pk in visible_ids],
+        "hidden_count": len(hidden_ids),
+        "hidden_agencies": sorted(set().union(*agencies.values())) if agencies else [],
+        "ids": ids,
+    }
+
+
+def _kept_apart_ids(person: Person) -> set[int]:
+    pairs = NotSamePerson.objects.filter(Q(person_a=person) | Q(person_b=person))
+    return {a if a != person.pk else b for a, b in pairs.values_list("person_a", "person_b")}
+
+
+# --- register / detail / edit -------------------------------------------------------------
+
+
+@login_required
+def register(request):
+    agencies = policy.writable_agencies(request.user)
+    if not agencies.exists():
+        raise PermissionDenied("本人を登録できる所属機関がありません。")
+    form = RegisterPersonForm(request.POST or None, agencies=agencies)
+    candidates = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        agency = data["agency"]
+        if not data["confirmed"]:
+            candidates = _candidate_rows(request.user, data, municipality_id=agency.municipality_id)
+            audit.log(
+                request.user,
+                "search",
+                "people.person",
+                purpose="登録時の名寄せ",
+                result_ids=candidates["ids"],
+            )
+        if not candidates or not (candidates["visible"] or candidates["hidden_count"]):
+            person = actions.register_person(user=request.user, agency=agency, data=data)
+            messages.success(request, f"{person.full_name} さんを登録しました。")
+            return redirect("people:detail", pk=person.pk)
+    return render(request, "people/register.html", {"form": form, "candidates": candidates})
+
+
+@login_required
+@transaction.atomic
+def detail(request, pk: int):
+    person = policy.get_person_or_404(request.user, pk)
+    if person.pk != pk:
+        return redirect("people:detail", pk=person.pk)
+    memberships = list(
+        person.household_memberships.select_related("household").order_by("-joined_on", "-pk")
+    )
+    merges = PersonMerge.objects.filter(kept=person, undone_at__isnull=True).select_related(
+        "merged"
+    )
+    audit.log(request.user, "view", person, person=person)
+    return render(
+        request,
+        "people/detail.html",
+        {
+            "person": person,
+            "memberships": memberships,
+            "elsewhere": policy.known_elsewhere(request.user, person),
+            "merges": merges,
+            "can_change": policy.can_change_person(request.user, person),
+        },
+    )
+
+
+def _changeable_person_or_error(user, pk: int) -> Person:
+    person = policy.get_person_or_404(user, pk)
+    if not policy.can_change_person(user, person):
+        raise PermissionDenied("この本人の記録を変更する権限がありません。")
+    return person
+
+
+@login_required
+def edit(request, pk: int):
+    person = _changeable_person_or_error(request.user, pk)
+    initial = {name: getattr(person, name) for name in actions.PERSON_FIELDS}
+    form = PersonForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        changed = actions.update_person(user=request.user, person=person, data=form.cleaned_data)
+        messages.success(request, "更新しました。" if changed else "変更はありませんでした。")
+        return redirect("people:candidates", pk=person.pk)
+    audit.log(request.user, "view", person, person=person, purpose="編集")
+    return render(request, "people/edit.html", {"form": form, "person": person})
+
+
+@login_required
+def candidates(request, pk: int):
+    person = policy.get_person_or_404(request.user, pk)
+    data = {name: getattr(person, name) for name in (*CANDIDATE_FIELDS, "address")}
+    rows = _candidate_rows(
+        request.user, data, municipality_id=person.municipality_id, exclude=person
+    )
+    audit.log(
+        request.user,
+        "search",
+        "people.person",
+        person=person,
+        purpose="名寄せ候補",
+        result_ids=rows["ids"],
+    )
+    return render(
+        request,
+        "people/candidates.html",
+        {
+            "person": person,
+            "candidates": rows,
+            "can_change": policy.can_change_person(request.user, person),
+        },
+    )
+
+
+# --- 名寄せ decisions ----------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def merge(request, pk: int, other: int):
+    keep = _changeable_person_or_error(request.user, pk)
+    merged = _changeable_person_or_error(request.user, other)
+    form = ReasonForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise actions.PeopleRefused("統合の理由を入力してください。")
+        actions.merge_persons(
+            user=request.user, keep=keep, merged=merged, reason=form.cleaned_data["reason"]
+        )
+    except actions.PeopleRefused as refused:
+        messages.error(request, str(refused))
+        return redirect("people:candidates", pk=keep.pk)
+    messages.success(request, f"{merged.pk}番の記録を統合しました(取り消しできます)。")
+    return redirect("people:detail", pk=keep.pk)
+
+
+@login_required
+@require_POST
+def unmerge(request, merge_id: int):
+    record = get_object_or_404(PersonMerge, pk=merge_id)
+    kept = _changeable_person_or_error(request.user, record.kept_id)
+    form = ReasonForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise actions.PeopleRefused("取消の理由を入力してください。")
+        actions.unmerge_persons(user=request.user, merge=record, reason=form.cleaned_data["reason"])
+    except actions.PeopleRefused as refused:
+        messages.error(request, str(refused))
+    else:
+        messages.success(request, "統合を取り消しました。")
+    return redirect("people:detail", pk=kept.pk)
+
+
+@login_required
+@require_POST
+def keep_apart(request, pk: int, other: int):
+    person = _changeable_person_or_error(request.user, pk)
+    counterpart = policy.get_person_or_404(request.user, other)
+    form = ReasonForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    actions.keep_apart(user=request.user, person=person, other=counterpart, reason=reason)
+    messages.success(request, "別人として記録しました。今後は候補に表示されません。")
+    return redirect("people:candidates", pk=person.pk)
+
+
+# --- households ---------------------------------------------------------------------------
+
+
+@login_required
+@transaction.atomic
+def household(request, pk: int):
+    home = policy.get_household_or_404(request.user, pk)
+    memberships = list(
+        home.memberships.select_related("person").order_by("left_on", "-is_head", "joined_on")
+    )
+    visible = set(
+        policy.visible_persons(request.user)
+        .filter(pk__in=[m.person_id for m in memberships])
+        .values_list("pk", flat=True)
+    )
+    for person_id in sorted({m.person_id for m in memberships}):
+        audit.log(request.user, "view", home, person=person_id, purpose="世帯")
+    return render(
+        request,
+        "people/household.html",
+        {"household": home, "memberships": memberships, "visible": visible},
+    )
+
+
+@login_required
+def move_household(request, pk: int):
+    person = _changeable_person_or_error(request.user, pk)
+    households = policy.visible_households(request.user).order_by("name", "pk")
+    form = MoveHouseholdForm(request.POST or None, households=households)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            membership = actions.move_household(
+                user=request.user,
+                person=person,
+                household=data["household"],
+                relation=data["relation"],
+                on_date=data["on_date"],
+                is_head=data["is_head"],
+                new_household_name=data["new_household_name"],
+                new_household_address=data["new_household_address"],
+            )
+        except actions.PeopleRefused as refused:
+            form.add_error(None, str(refused))
+        else:
+            messages.success(request, "世帯を更新しました。")
+            return redirect("people:household", pk=membership.household_id)
+    current = HouseholdMembership.objects.filter(
+        person=person, left_on__isnull=True
+    ).select_related("household")
+    audit.log(request.user, "view", person, person=person, purpose="世帯の異動")
+    return render(
+        request,
+        "people/move_household.html",
+        {"form": form, "person": person, "current": current},
+    )
