@@ -66,7 +66,8 @@ def log(
         agency_id = ids[0] if ids else None
     else:
         agency_id = getattr(agency, "pk", agency)
-    with transaction.atomic():
+    # No savepoint: a failed audit write must abort the caller's whole transaction anyway.
+    with transaction.atomic(savepoint=False):
         head = _locked_head()
         prev_hash = head.hash
         event = AuditEvent(
