@@ -104,18 +104,33 @@ def get_person_or_404(user, pk) -> Person:
 
 
 def visible_households(user):
-    """Households with a current member whose record ``user`` may read."""
+    """Households with a current member whose record ``user`` may read.
+
+    The visible ids are read first: nesting ``visible_persons`` (itself several subqueries
+    deep) further overflows SQLite's parser stack."""
     from tsunagu.people.models import Household, HouseholdMembership
 
-    members = HouseholdMembership.objects.filter(
-        left_on__isnull=True, person__in=visible_persons(user)
-    )
+    visible_ids = list(visible_persons(user).values_list("pk", flat=True))
+    members = HouseholdMembership.objects.filter(left_on__isnull=True, person_id__in=visible_ids)
     return Household.objects.filter(pk__in=members.values("household_id"))
 
 
+def can_view_household(user, household_id: int) -> bool:
+    from tsunagu.people.models import HouseholdMembership
+
+    members = list(
+        HouseholdMembership.objects.filter(
+            household_id=household_id, left_on__isnull=True
+        ).values_list("person_id", flat=True)
+    )
+    return visible_persons(user).filter(pk__in=members).exists()
+
+
 def get_household_or_404(user, pk):
-    household = visible_households(user).filter(pk=pk).first()
-    if household is None:
+    from tsunagu.people.models import Household
+
+    household = Household.objects.filter(pk=pk).first()
+    if household is None or not can_view_household(user, household.pk):
         raise Http404("指定された世帯は見つからないか、閲覧する権限がありません。")
     return household
 

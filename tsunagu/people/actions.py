@@ -100,7 +100,7 @@ def move_household(
     """Close the person's current membership(s) and open one in ``household`` (or in a new
     household when None), as of ``on_date``."""
     _require_change(user, person)
-    if household is not None and not policy.visible_households(user).filter(pk=household.pk):
+    if household is not None and not policy.can_view_household(user, household.pk):
         raise PermissionDenied("移動先の世帯を閲覧する権限がありません。")
     current = HouseholdMembership.objects.filter(person=person, left_on__isnull=True)
     if household is not None and current.filter(household=household).exists():

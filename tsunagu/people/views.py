@@ -77,12 +77,9 @@ def _exact_identity(q: str, birth_date) -> Q | None:
 
 def _elsewhere(user, identity: Q) -> dict:
     """Count and agency names of matching persons the user cannot see (no names, no ids)."""
-    hidden = (
-        Person.objects.active()
-        .filter(identity)
-        .exclude(pk__in=policy.visible_persons(user).values("pk"))
-        .values("pk")[:50]
-    )
+    ids = list(Person.objects.active().filter(identity).values_list("pk", flat=True)[:50])
+    visible = set(policy.visible_persons(user).filter(pk__in=ids).values_list("pk", flat=True))
+    hidden = [pk for pk in ids if pk not in visible]
     rows = Involvement.objects.current().filter(person_id__in=hidden)
     pairs = set(rows.values_list("person_id", "agency__name"))
     return {
