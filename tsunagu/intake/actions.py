@@ -27,6 +27,7 @@ from tsunagu.intake.models import (
 from tsunagu.intake.transitions import TransitionRefused, transition
 from tsunagu.lib.workdays import add_working_days
 from tsunagu.municipality.models import Agency
+from tsunagu.people.actions import register_person
 from tsunagu.people.models import HouseholdMembership, Person
 
 DEFAULT_DUE_WORKING_DAYS = 5
@@ -71,20 +72,6 @@ class ConsultationDetails:
     next_step_due: datetime.date | None = None
 
 
-def _register_person(*, staff, agency: Agency, new_person: NewPerson) -> Person:
-    person = Person.objects.create(
-        municipality=agency.municipality,
-        registered_by=agency,
-        created_by=staff,
-        **vars(new_person),
-    )
-    policy.grant_involvement(
-        person=person, agency=agency, source=Involvement.Source.REGISTERED, source_id=person.pk
-    )
-    audit.log(staff, "create", person, person=person, agency=agency)
-    return person
-
-
 def _current_household_id(person: Person) -> int | None:
     return (
         HouseholdMembership.objects.filter(person=person, left_on__isnull=True)
@@ -113,7 +100,7 @@ def take_consultation(
     if person is None:
         if new_person is None or not new_person.family_name.strip():
             raise IntakeRefused("本人を候補から選ぶか、新規登録の氏名を入力してください。")
-        person = _register_person(staff=staff, agency=agency, new_person=new_person)
+        person = register_person(user=staff, agency=agency, data=vars(new_person))
     values = vars(details).copy()
     consent_agencies = values.pop("consent_agencies")
     consultation = Consultation.objects.create(

@@ -187,6 +187,16 @@ def test_consultation_is_taken_through_the_form_with_a_new_person(client, owner,
     assert consultation.issue_tags == ["介護", "ダブルケア"]
     assert consultation.person.family_name == "斉藤"
     assert policy.can_view_person(owner, consultation.person)
+    # Registered through intake, the person is found by 名寄せ at the next counter.
+    from tsunagu.people.matching import find_candidates
+
+    found = find_candidates(
+        municipality_id=town.municipality.pk,
+        family_name="齋藤",
+        given_name="一",
+        family_kana="さいとう",
+    )
+    assert [c.person for c in found] == [consultation.person]
 
 
 def test_consultation_form_names_the_missing_fields(client, owner, town):
