@@ -175,10 +175,17 @@ def run_scale(scale: str) -> dict:
     with psycopg.connect(db_url(scale)) as conn, Server(scale) as server:
         ctx = PageContext.build(conn)
         results["counts"] = ctx.counts
-        session = login(ctx.username)
+        sessions = {ctx.username: login(ctx.username)}
+        if ctx.coordinator:
+            sessions[ctx.coordinator] = login(ctx.coordinator)
         for page in PAGES:
             urls, sql_args = page.samples(conn, ctx)
-            app = time_page(session, urls)
+            if not urls:
+                print(f"[{scale}] {page.name}: no data, skipped", flush=True)
+                continue
+            app = time_page(
+                sessions[ctx.coordinator if page.as_coordinator else ctx.username], urls
+            )
             sql = time_sql(conn, page.sql, sql_args)
             results["pages"][page.name] = {
                 "app_p50": statistics.median(app),
@@ -194,7 +201,12 @@ def load_run(scale: str, users: int, seconds: int) -> dict:
     with psycopg.connect(db_url(scale)) as conn, Server(scale) as server:
         ctx = PageContext.build(conn)
         prefix = OUT / f"locust-{scale}"
-        paths = [url for page in PAGES for url in page.samples(conn, ctx)[0][:5]]
+        paths = [
+            url
+            for page in PAGES
+            if not page.as_coordinator
+            for url in page.samples(conn, ctx)[0][:5]
+        ]
         env = {**os.environ, "BENCH_USERNAMES": ctx.username, "BENCH_PATHS": ",".join(paths)}
         subprocess.run(
             [

@@ -19,6 +19,8 @@ class PageContext:
     municipality_id: int
     usernames: list[str]
     counts: dict
+    coordinator: str = ""
+    coordinator_agency_id: int = 0
 
     @classmethod
     def build(cls, conn) -> PageContext:
@@ -43,7 +45,22 @@ class PageContext:
             t: conn.execute(f"select count(*) from {t}").fetchone()[0]
             for t in ("people_person", "intake_consultation", "intake_referral")
         }
-        return cls(username, user_id, agency_id, municipality_id, usernames, counts)
+        row = conn.execute(
+            "select u.username, m.agency_id from coordination_case c"
+            " join accounts_membership m on m.agency_id = c.coordinating_agency_id and m.role = 'coordinator'"
+            " join accounts_user u on u.id = m.user_id order by c.id limit 1"
+        ).fetchone()
+        coordinator, coordinator_agency_id = row or ("", 0)
+        return cls(
+            username,
+            user_id,
+            agency_id,
+            municipality_id,
+            usernames,
+            counts,
+            coordinator,
+            coordinator_agency_id,
+        )
 
 
 @dataclass
@@ -51,6 +68,7 @@ class Page:
     name: str
     samples: Callable  # (conn, ctx) -> (urls, sql_args)
     sql: Callable  # (conn, *args) -> rows
+    as_coordinator: bool = False  # case pages are read by the coordinating agency
 
 
 def structure_samples(conn, ctx):
@@ -182,4 +200,89 @@ PAGES += [
     Page("受信箱", inbox_samples, inbox_sql),
     Page("相談受付の詳細", consultation_samples, consultation_sql),
     Page("つなぐシートの詳細", referral_samples, referral_sql),
+]
+
+
+# --- 本人検索 and 名寄せ候補 (person search with matching candidates) -----------------------
+def search_samples(conn, ctx):
+    rows = conn.execute(
+        "select distinct p.family_name, p.given_name from people_person p join access_involvement i"
+        " on i.person_id = p.id where i.agency_id = %s and i.ended_at is null order by 1, 2 limit 20",
+        [ctx.agency_id],
+    ).fetchall()
+    return [f"/people/?q={f}+{g}" for f, g in rows], [(ctx.agency_id, f, g) for f, g in rows]
+
+
+def search_sql(conn, agency_id, family, given):
+    return conn.execute(
+        """select p.id, p.family_name, p.given_name, p.family_kana, p.given_kana, p.birth_date, a.name
+           from people_person p join municipality_agency a on a.id = p.registered_by_id
+           where p.id in (select person_id from access_involvement where agency_id = %s and ended_at is null)
+           and (p.family_name like %s or p.family_kana like %s) and (p.given_name like %s or p.given_kana like %s)
+           order by p.family_kana, p.given_kana, p.id limit 50""",
+        [agency_id, f"%{family}%", f"%{family}%", f"%{given}%", f"%{given}%"],
+    ).fetchall()
+
+
+def candidates_samples(conn, ctx):
+    ids = [
+        r[0]
+        for r in conn.execute(
+            "select person_id from access_involvement where agency_id = %s and ended_at is null"
+            " order by person_id desc limit 20",
+            [ctx.agency_id],
+        )
+    ]
+    return [f"/people/{pk}/candidates/" for pk in ids], [(pk,) for pk in ids]
+
+
+def candidates_sql(conn, pk):
+    return conn.execute(
+        """select distinct p.id, p.family_name, p.given_name, p.family_kana, p.given_kana, p.birth_date, p.address
+           from people_personmatchkey k join people_person p on p.id = k.person_id
+           where (k.municipality_id, k.kind, k.key) in
+                 (select municipality_id, kind, key from people_personmatchkey where person_id = %s)
+           and k.person_id <> %s and p.merged_into_id is null limit 300""",
+        [pk, pk],
+    ).fetchall()
+
+
+# --- 事例の詳細 (case detail, read by the coordinating agency) ------------------------------
+def case_samples(conn, ctx):
+    ids = [
+        r[0]
+        for r in conn.execute(
+            "select id from coordination_case where coordinating_agency_id = %s order by id desc limit 20",
+            [ctx.coordinator_agency_id],
+        )
+    ]
+    return [f"/coordination/{pk}/" for pk in ids], [(pk,) for pk in ids]
+
+
+def case_sql(conn, pk):
+    head = conn.execute(
+        "select c.*, p.family_name, p.given_name from coordination_case c"
+        " join people_person p on p.id = c.focus_person_id where c.id = %s",
+        [pk],
+    ).fetchone()
+    members = conn.execute(
+        "select m.*, a.name from coordination_casemember m join municipality_agency a on a.id = m.agency_id"
+        " where m.case_id = %s",
+        [pk],
+    ).fetchall()
+    events = conn.execute(
+        "select * from coordination_caseevent where case_id = %s order by id", [pk]
+    ).fetchall()
+    plan = conn.execute(
+        "select * from coordination_supportplan where case_id = %s order by number desc limit 1",
+        [pk],
+    ).fetchone()
+    consent = conn.execute("select * from coordination_consent where case_id = %s", [pk]).fetchall()
+    return head, members, events, plan, consent
+
+
+PAGES += [
+    Page("本人検索", search_samples, search_sql),
+    Page("名寄せ候補", candidates_samples, candidates_sql),
+    Page("事例の詳細", case_samples, case_sql, as_coordinator=True),
 ]

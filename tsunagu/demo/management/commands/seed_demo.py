@@ -2,7 +2,7 @@ import datetime
 import unicodedata
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
+from django.db import connection, transaction
 
 from tsunagu.demo import builder, cases, casework
 from tsunagu.demo.meetings import MeetingDemo
@@ -46,6 +46,10 @@ class Command(BaseCommand):
                     f"つなぐシート {made.get('referrals', 0)} 件を登録しました。"
                 )
                 self._seed_cases(municipality, scale=scale, seed=seed, today=base_day)
+        # Fresh bulk-loaded tables have no planner statistics until autovacuum gets to them;
+        # without them PostgreSQL picks nested loops that are quadratic in the table size.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
         self._print_logins(logins)
 
     def _seed_cases(self, municipality, *, scale, seed, today):
