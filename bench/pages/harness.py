@@ -193,6 +193,11 @@ def run_scale(scale: str) -> dict:
                 "sql_p50": statistics.median(sql),
                 "sql_p95": percentile(sql, 95),
             }
+            r = results["pages"][page.name]
+            print(
+                f"[{scale}] {page.name}: app p50 {r['app_p50']:.1f} p95 {r['app_p95']:.1f} ms, sql p50 {r['sql_p50']:.2f} ms",
+                flush=True,
+            )
         results["rss_mb"] = server.worker_rss_mb()
     return results
 
