@@ -13,11 +13,11 @@ from io import BytesIO
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
-from django.template.loader import render_to_string
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 
 from tsunagu.access import audit, policy
+from tsunagu.lib.pdf import render_pdf
 
 from . import ecomap
 from .models import ASSESSMENT_TEXT_FIELDS, PLAN_TEXT_FIELDS, Assessment, Part, SupportPlan
@@ -30,12 +30,6 @@ def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
     return response
-
-
-def _pdf(template: str, context: dict) -> bytes:
-    from weasyprint import HTML  # heavy import, only when a PDF is asked for
-
-    return HTML(string=render_to_string(template, context)).write_pdf()
 
 
 def _load(user, model, pk, part: str):
@@ -83,7 +77,7 @@ def assessment_pdf(request, pk):
         "problems": a.problems.all(),
         "ecomap": ecomap.render_svg(case),
     }
-    pdf = _pdf("coordination/print/assessment.html", context)
+    pdf = render_pdf("coordination/print/assessment.html", context)
     return _download(pdf, PDF, f"assessment-{case.pk}-v{a.version}.pdf")
 
 
@@ -169,7 +163,7 @@ def plan_pdf(request, pk):
         "approval": _approval_text(plan),
         "consent": consent,
     }
-    pdf = _pdf("coordination/print/plan.html", context)
+    pdf = render_pdf("coordination/print/plan.html", context)
     return _download(pdf, PDF, f"plan-{case.pk}-{plan.number}.pdf")
 
 
