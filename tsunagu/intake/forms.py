@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils import timezone
 
+from tsunagu.access import policy
 from tsunagu.intake.models import (
     Channel,
     ConsentStatus,
@@ -57,7 +58,10 @@ class ConsultationForm(forms.Form):
 
     def __init__(self, *args, user, municipality, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["agency"].queryset = Agency.objects.filter(pk__in=user.agency_ids())
+        agencies = policy.writable_agencies(user)
+        self.fields["agency"].queryset = agencies
+        if len(agencies) == 1:
+            self.fields["agency"].initial = agencies[0]
         self.fields["consent_agencies"].queryset = Agency.objects.filter(municipality=municipality)
         self.fields["issue_tags"].choices = [(t, t) for t in issue_tags_for(municipality)]
         self.fields["received_at"].initial = timezone.localtime().replace(second=0, microsecond=0)
