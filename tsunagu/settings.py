@@ -88,6 +88,8 @@ TEMPLATES = [
         },
     },
 ]
+# Japanese labels without Django's trailing ":" (tsunagu/lib/forms.py).
+FORM_RENDERER = "tsunagu.lib.forms.FormRenderer"
 
 DATABASES = {
     "default": dj_database_url.parse(
