@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 from django.utils import timezone
 
@@ -131,14 +133,26 @@ class DirectReferralForm(ReferralForm):
 
 
 class TransitionForm(forms.Form):
-    to = forms.ChoiceField(choices=TaskStatus.choices)
+    to = forms.ChoiceField(label="操作", choices=TaskStatus.choices)
     outcome = forms.ChoiceField(
-        label="結果", choices=[("", "---"), *Outcome.choices], required=False
+        label="結果(完了のとき)", choices=[("", "---"), *Outcome.choices], required=False
     )
     failure_reason = forms.ChoiceField(
         label="不成立の理由", choices=[("", "---"), *FailureReason.choices], required=False
     )
-    reason = forms.CharField(label="理由", widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    reason = forms.CharField(
+        label="理由(辞退・不成立・取下げは必須)",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+    )
+
+    @classmethod
+    def for_task(cls, task, moves) -> TransitionForm:
+        """The form under one recipient task: only its moves, and ids carrying the task,
+        so several tasks' forms on one page keep their ids (and labels) apart."""
+        form = cls(auto_id=f"task-{task.pk}-%s")
+        cast(forms.ChoiceField, form.fields["to"]).choices = moves
+        return form
 
 
 class CoordinationRequestForm(forms.Form):

@@ -307,9 +307,10 @@ def referral_detail(request, pk):
     tasks = list(policy.visible_tasks(request.user, referral).prefetch_related("events__actor"))
     for task in tasks:
         sides = policy.task_sides(request.user, task)
-        task.moves = [
+        moves = [
             (to, TaskStatus(to).label) for side in sorted(sides) for to in task.allowed_next(side)
         ]
+        task.form = TransitionForm.for_task(task, moves) if moves else None
     audit.log(request.user, "view", referral, person=referral.person_id)
     return render(
         request,
@@ -319,7 +320,6 @@ def referral_detail(request, pk):
             "is_sender": is_sender,
             "tasks": tasks,
             "notes": referral.notes.all(),
-            "transition_form": TransitionForm(),
             "today": timezone.localdate(),
         },
     )
