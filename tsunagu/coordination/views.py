@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -148,6 +149,7 @@ def case_detail(request, pk):
         "own_assignments": own_assignments,
         "monitorings": case.monitorings.all() if Part.PLAN in parts else [],
         "closure": getattr(case, "closure", None),
+        "decisions": _meeting_decisions(request.user, case),
         "ecomap": ecomap.render_svg(case) if Part.BASIC in parts else "",
         "member_form": forms.MemberForm(case=case),
         "tie_form": forms.TieForm(case=case, people=_household_people(case)),
@@ -161,6 +163,19 @@ def case_detail(request, pk):
         parts=sorted(parts),
     )
     return render(request, "coordination/case_detail.html", context)
+
+
+def _meeting_decisions(user, case):
+    """「会議での決定」 on the case, newest first. A 支援会議 session's papers are 非公開, so
+    its decisions show only to users who may read its papers (access/policy.py)."""
+    readable = Q(session__confidential=False) | Q(
+        session__in=policy.sessions_with_visible_papers(user)
+    )
+    return (
+        case.meeting_decisions.filter(readable)
+        .select_related("session__body")
+        .order_by("-session__date", "-pk")
+    )
 
 
 @login_required
