@@ -220,7 +220,7 @@ def search_sql(conn, agency_id, family, given):
            where p.id in (select person_id from access_involvement where agency_id = %s and ended_at is null)
            and (p.family_name like %s or p.family_kana like %s) and (p.given_name like %s or p.given_kana like %s)
            order by p.family_kana, p.given_kana, p.id limit 50""",
-        [agency_id, f"%{family}%", f"%{family}%", f"%{given}%", f"%{given}%"],
+        [agency_id, f"{family}%", f"{family}%", f"{given}%", f"{given}%"],
     ).fetchall()
 
 

@@ -138,6 +138,17 @@ class Consultation(models.Model):
         indexes = [
             models.Index(fields=["agency", "closed_at"], name="consultation_agency_open"),
             models.Index(fields=["household", "closed_at"], name="consultation_household"),
+            # The inbox's 「担当中の相談」 and 「次の対応の期日」 lists read open consultations only.
+            models.Index(
+                fields=["staff", "-received_at"],
+                name="consultation_staff_open",
+                condition=Q(closed_at__isnull=True),
+            ),
+            models.Index(
+                fields=["agency", "next_step_due"],
+                name="consultation_step_due_open",
+                condition=Q(closed_at__isnull=True),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -325,7 +336,21 @@ class RecipientTask(models.Model):
                 condition=~Q(status="completed") | ~Q(outcome=""), name="task_completed_outcome"
             ),
         ]
-        indexes = [models.Index(fields=["agency", "status"], name="task_agency_status")]
+        # The inbox lists unanswered tasks by due date: received by the user's agency, and
+        # overdue among those the agency sent.
+        indexes = [
+            models.Index(fields=["agency", "status"], name="task_agency_status"),
+            models.Index(
+                fields=["agency", "due_on"],
+                name="task_agency_unanswered",
+                condition=Q(status__in=["sent", "received"]),
+            ),
+            models.Index(
+                fields=["due_on"],
+                name="task_unanswered_due",
+                condition=Q(status__in=["sent", "received"]),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.agency} ({self.get_status_display()})"

@@ -106,7 +106,7 @@ class SearchForm(forms.Form):
     q = forms.CharField(
         label="氏名・フリガナ",
         required=False,
-        help_text="漢字・ひらがな・カタカナ(姓と名は空白で区切る)",
+        help_text="漢字・ひらがな・カタカナ(姓と名は空白で区切る。姓・名の先頭から一致)",
     )
     birth_date = WarekiDateField(label="生年月日", required=False)
 

@@ -54,7 +54,21 @@ class Person(models.Model):
 
     class Meta:
         verbose_name = verbose_name_plural = "本人"
-        indexes = [models.Index(fields=["municipality", "family_kana", "given_kana"])]
+        # 本人検索 is a prefix match on each name column (LIKE 'term%'). The pattern_ops
+        # operator class lets PostgreSQL answer it from the index under any collation
+        # (SQLite ignores opclasses).
+        indexes = (
+            [models.Index(fields=["municipality", "family_kana", "given_kana"])]
+            + [
+                models.Index(
+                    fields=[column],
+                    name=f"person_{column}_prefix",
+                    opclasses=["varchar_pattern_ops"],
+                )
+                for column in ("family_name", "given_name", "family_kana", "given_kana")
+            ]
+            + [models.Index(fields=["birth_date"], name="person_birth_date")]
+        )
 
     def __str__(self) -> str:
         return self.full_name

@@ -38,16 +38,18 @@ CANDIDATE_FIELDS = ("family_name", "given_name", "family_kana", "given_kana", "b
 
 
 def _name_filter(q: str) -> Q:
-    """Every whitespace-separated term must appear in the kanji or the kana name."""
+    """Every whitespace-separated term must begin the family or given name, in kanji or kana
+    (前方一致): 「やま」 finds 山田 and 山本. Prefix matching is what the name indexes can
+    answer at city scale; a substring anywhere in the name would scan every record."""
     condition = Q()
     for term in q.split():
         try:
             kana = to_katakana(term)
         except KanaError:
             kana = ""
-        term_q = Q(family_name__contains=term) | Q(given_name__contains=term)
+        term_q = Q(family_name__startswith=term) | Q(given_name__startswith=term)
         if kana:
-            term_q |= Q(family_kana__contains=kana) | Q(given_kana__contains=kana)
+            term_q |= Q(family_kana__startswith=kana) | Q(given_kana__startswith=kana)
         condition &= term_q
     return condition
 

@@ -123,12 +123,15 @@ def test_shared_information_ends_when_next_session_is_held(
     response = client.get(url)
     assert response.status_code == 200 and "花子" in response.content.decode()
     assert AuditEvent.objects.filter(user=owner, person_id=son.pk, action="view").exists()
+    search = reverse("people:search")
+    assert f"/people/{son.pk}/" in client.get(search, {"q": son.family_name}).text
 
     planned = new_session(coordinator, hokuei, status=MeetingSession.Status.PLANNED)
     assert policy.can_view_person(owner, son)  # a planned session does not end it
     actions.set_status(user=coordinator, session=planned, status=MeetingSession.Status.HELD)
     assert not policy.can_view_person(owner, son)
     assert not policy.visible_persons(owner).filter(pk=focus_person.pk).exists()
+    assert f"/people/{son.pk}/" not in client.get(search, {"q": son.family_name}).text
     assert client.get(url).status_code == 404
 
 

@@ -178,6 +178,16 @@ def test_search_finds_visible_persons_by_kana_kanji_and_wareki_birth_date(client
     assert event.detail["result_ids"] == [person.pk]
 
 
+def test_search_matches_the_start_of_family_or_given_name(client, owner, person):
+    client.force_login(owner)
+    url = reverse("people:search")
+    link = reverse("people:detail", args=[person.pk])
+    for q in ("たか", "ﾊﾅｺ", "花", "タカハシ はな"):
+        assert link in client.get(url, {"q": q}).text, q
+    # Not a substring search: 「はし」 is inside タカハシ but starts no name.
+    assert link not in client.get(url, {"q": "はし"}).text
+
+
 def test_search_is_one_audit_event_and_bounded_queries(
     client, town, owner, django_assert_max_num_queries
 ):
