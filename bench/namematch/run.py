@@ -225,6 +225,9 @@ def copy_keys(municipality, people: list[Record], first_id: int) -> None:
             for offset, record in enumerate(people):
                 for kind, key in matching.stored_keys(subject(record)):
                     copy.write_row((municipality.pk, first_id + offset, kind, key))
+        # Django's foreign keys are DEFERRABLE INITIALLY DEFERRED: check them now, since
+        # PostgreSQL refuses CREATE INDEX on a table with pending trigger events.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         with connection.schema_editor() as editor:
             editor.add_index(PersonMatchKey, index)
 
