@@ -169,6 +169,7 @@ def _household_elsewhere(user, consultations) -> dict[int, list[str]]:
         Consultation.objects.open()
         .filter(household_id__in=households)
         .exclude(agency_id__in=user.agency_ids())
+        .order_by("household_id", "agency__name")  # no default ordering inside DISTINCT
         .values_list("household_id", "agency__name")
         .distinct()
     )

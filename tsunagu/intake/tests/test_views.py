@@ -343,8 +343,14 @@ def test_inbox_signals_open_consultations_elsewhere_in_the_household(
     HouseholdMembership.objects.create(household=household, person=other.person)
     other.household = household
     other.save()
+    again = actions.take_consultation(
+        staff=partner, agency=town.partner_agency, details=details(), person=other.person
+    )
+    again.household = household
+    again.save()
     body = client_for(client, owner).get(reverse("intake:inbox")).content.decode()
-    assert f"他機関で関わりあり: {town.partner_agency.name}" in body
+    # Two open consultations there, one agency: its name once.
+    assert f"他機関で関わりあり: {town.partner_agency.name}</span>" in body
     assert "健太" not in body
 
 
