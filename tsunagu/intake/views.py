@@ -381,43 +381,49 @@ def loop_stats(request):
 # --- inbox --------------------------------------------------------------------------------
 
 
+INBOX_ROWS = 20  # per list; the full lists are one link away
+
+
+def _head(rows) -> tuple[list, bool]:
+    """The first INBOX_ROWS rows, and whether there are more (one row read ahead, no COUNT)."""
+    head = list(rows[: INBOX_ROWS + 1])
+    return head[:INBOX_ROWS], len(head) > INBOX_ROWS
+
+
 @login_required
 def inbox(request):
     user = request.user
     agencies = user.agency_ids()
     today = timezone.localdate()
     week_end = today + datetime.timedelta(days=6 - today.weekday())
-    incoming = (
+    incoming, more_incoming = _head(
         RecipientTask.objects.filter(agency_id__in=agencies, status__in=UNANSWERED)
         .select_related("referral__sender_agency", "referral__person", "agency")
-        .order_by("due_on", "pk")[:PAGE_SIZE]
+        .order_by("due_on", "pk")
     )
-    sent_overdue = (
+    sent_overdue, more_sent_overdue = _head(
         RecipientTask.objects.filter(referral__sender_agency_id__in=agencies)
         .filter(status__in=UNANSWERED, due_on__lt=today)
         .select_related("referral__person", "agency")
-        .order_by("due_on")[:PAGE_SIZE]
+        .order_by("due_on", "pk")
     )
-    mine = list(
-        policy.visible_consultations(user)
-        .open()
-        .filter(staff=user)
-        .select_related("person", "agency")[:PAGE_SIZE]
+    mine, more_mine = _head(
+        policy.visible_consultations(user).open().filter(staff=user).select_related("person")
     )
-    notes_due = (
+    notes_due, more_notes = _head(
         ProgressNote.objects.filter(
             consultation__in=policy.visible_consultations(user).open(),
             next_date__range=(today, week_end),
         )
         .select_related("consultation__person")
-        .order_by("next_date")[:PAGE_SIZE]
+        .order_by("next_date", "pk")
     )
-    steps_due = (
+    steps_due, more_steps = _head(
         policy.visible_consultations(user)
         .open()
         .filter(next_step_due__lte=week_end)
         .select_related("person")
-        .order_by("next_step_due")[:PAGE_SIZE]
+        .order_by("next_step_due", "pk")
     )
     elsewhere = _household_elsewhere(user, mine)
     for c in mine:
@@ -428,10 +434,14 @@ def inbox(request):
         "intake/inbox.html",
         {
             "incoming": incoming,
+            "more_incoming": more_incoming,
             "sent_overdue": sent_overdue,
+            "more_sent_overdue": more_sent_overdue,
             "mine": mine,
+            "more_mine": more_mine,
             "notes_due": notes_due,
             "steps_due": steps_due,
+            "more_due": more_notes or more_steps,
             "today": today,
             "week_end": week_end,
         },

@@ -329,6 +329,24 @@ def test_inbox_shows_new_and_overdue_referrals_to_the_recipient(client, partner,
     assert "髙橋" in body and "期限超過" in body
 
 
+def test_inbox_shows_the_newest_twenty_of_a_list_and_links_to_the_rest(
+    client, owner, town, consultation
+):
+    later = [
+        actions.take_consultation(
+            staff=owner, agency=town.owner_agency, details=details(), person=consultation.person
+        )
+        for _ in range(21)
+    ]
+    body = client_for(client, owner).get(reverse("intake:inbox")).content.decode()
+    assert "<title>受信箱" in body
+    section = body.split("担当している相談")[1].split("今週の予定")[0]
+    shown = [c for c in [consultation, *later] if f'href="/intake/{c.pk}/"' in section]
+    assert len(shown) == 20 and consultation not in shown
+    assert "新しい 20 件を表示しています" in body
+    assert f'href="{reverse("intake:consultation_list")}"' in section.split("新しい 20 件")[1]
+
+
 def test_inbox_signals_open_consultations_elsewhere_in_the_household(
     client, owner, partner, town, consultation
 ):
