@@ -34,6 +34,7 @@ PG_BASE = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
 PROFILE = os.environ.get("BENCH_PROFILE", "koshigaya")
 PORT = int(os.environ.get("BENCH_PORT", "8765"))
 SAMPLES = int(os.environ.get("BENCH_SAMPLES", "60"))
+WORKERS = int(os.environ.get("BENCH_WORKERS", "2"))  # gunicorn sync workers
 
 
 def db_url(scale: str) -> str:
@@ -71,7 +72,7 @@ def prepare(scale: str) -> None:
 
 
 class Server:
-    def __init__(self, scale: str, workers: int = 2):
+    def __init__(self, scale: str, workers: int = WORKERS):
         self.scale = scale
         self.workers = workers
         self.proc: subprocess.Popen | None = None
