@@ -476,9 +476,10 @@ def sharing_sessions(user, *, today=None):
 
     Session = MeetingSession
     agencies = _agency_ids(user)
-    if not agencies:
-        return Session.objects.none()
     today = today or timezone.localdate()
+    attended = Session.objects.filter(confidential=True, attendances__user=user, date__lte=today)
+    if not agencies or not attended.exists():  # most users: one cheap query, not the full rule
+        return Session.objects.none()
     later_held = Session.objects.filter(
         body_id=OuterRef("body_id"), date__gt=OuterRef("date"), status=Session.Status.HELD
     )
