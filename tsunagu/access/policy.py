@@ -205,15 +205,16 @@ def get_consultation_or_404(user, pk):
     return consultation
 
 
-def visible_referrals(user):
+def sent_referral_tasks(user):
+    """Every recipient task of the referrals the user's agencies sent (the sender sees all)."""
     intake = _intake_models()
-    agencies = _agency_ids(user)
-    if not agencies:
-        return intake.Referral.objects.none()
-    receiving = intake.RecipientTask.objects.active().filter(agency_id__in=agencies)
-    return intake.Referral.objects.filter(
-        Q(sender_agency_id__in=agencies) | Q(pk__in=receiving.values("referral_id"))
-    )
+    return intake.RecipientTask.objects.filter(referral__sender_agency_id__in=_agency_ids(user))
+
+
+def received_referral_tasks(user):
+    """The user's agencies' own tasks, from 送付 until the task reaches a terminal state."""
+    intake = _intake_models()
+    return intake.RecipientTask.objects.active().filter(agency_id__in=_agency_ids(user))
 
 
 def is_referral_sender(user, referral) -> bool:
@@ -233,8 +234,8 @@ def can_view_referral(user, referral) -> bool:
 
 
 def get_referral_or_404(user, pk):
-    referral = visible_referrals(user).filter(pk=pk).first()
-    if referral is None:
+    referral = _intake_models().Referral.objects.filter(pk=pk).first()
+    if referral is None or not can_view_referral(user, referral):
         raise Http404("指定されたつなぐシートは見つからないか、閲覧する権限がありません。")
     return referral
 

@@ -222,6 +222,8 @@ class Referral(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "つなぐシート"
         ordering = ["-sent_at", "-pk"]
+        # つなぐシート一覧's 送付した list: an agency's referrals, newest first.
+        indexes = [models.Index(fields=["sender_agency", "-sent_at"], name="referral_sender_sent")]
 
     def __str__(self) -> str:
         return f"つなぐシート {self.pk}"
