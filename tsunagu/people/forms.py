@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from typing import cast
 
 from django import forms
 from django.utils import timezone
@@ -134,9 +135,15 @@ class MoveHouseholdForm(forms.Form):
     is_head = forms.BooleanField(label="世帯主", required=False)
     on_date = WarekiDateField(label="異動日")
 
-    def __init__(self, *args, households, **kwargs):
+    def __init__(self, *args, households, shown, **kwargs):
+        """``households``: every household the user may choose (checked on submit);
+        ``shown``: the few offered in the list (a search result, never all of a city)."""
         super().__init__(*args, **kwargs)
-        self.fields["household"].queryset = households
+        field = cast(forms.ModelChoiceField, self.fields["household"])
+        field.queryset = households
+        field.widget.choices = [("", field.empty_label)] + [
+            (h.pk, f"{h}({h.address})" if h.address else str(h)) for h in shown
+        ]
 
     def clean(self):
         data = super().clean()

@@ -344,8 +344,10 @@ def household(request, pk: int):
 @login_required
 def move_household(request, pk: int):
     person = _changeable_person_or_error(request.user, pk)
-    households = policy.visible_households(request.user).order_by("name", "pk")
-    form = MoveHouseholdForm(request.POST or None, households=households)
+    households = policy.visible_households(request.user)
+    household_q = request.GET.get("household_q", "").strip()
+    shown = _household_search(households, household_q, selected=request.POST.get("household"))
+    form = MoveHouseholdForm(request.POST or None, households=households, shown=shown)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -371,5 +373,19 @@ def move_household(request, pk: int):
     return render(
         request,
         "people/move_household.html",
-        {"form": form, "person": person, "current": current},
+        {"form": form, "person": person, "current": current, "household_q": household_q},
     )
+
+
+HOUSEHOLD_CHOICES = 30
+
+
+def _household_search(households, q: str, *, selected: str | None) -> list:
+    """Households offered on the move page: those whose name starts with, or whose address
+    contains, ``q`` (a city has too many to list), plus the one already chosen."""
+    rows = households.none()
+    if q:
+        rows = households.filter(Q(name__startswith=q) | Q(address__contains=q))
+    if selected and selected.isdigit():
+        rows = rows | households.filter(pk=int(selected))
+    return list(rows.order_by("name", "pk")[:HOUSEHOLD_CHOICES])

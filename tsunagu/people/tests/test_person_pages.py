@@ -285,6 +285,32 @@ def test_move_household_closes_old_membership_and_opens_new(client, town, owner,
     assert _event(owner, "move_household", person).count() == 2
 
 
+def test_move_page_offers_households_found_by_search_not_all_of_them(
+    client, town, owner, unrelated, person
+):
+    actions.move_household(
+        user=owner, person=person, household=None, relation="世帯主", is_head=True,
+        on_date=datetime.date(2020, 1, 1), new_household_name="髙橋世帯",
+        new_household_address="本町1-2-3",
+    )  # fmt: skip
+    other = actions.register_person(
+        user=unrelated, agency=town.unrelated_agency, data=person_data(given_name="次郎")
+    )
+    actions.move_household(
+        user=unrelated, person=other, household=None, relation="世帯主", is_head=True,
+        on_date=datetime.date(2020, 1, 1), new_household_name="髙橋次郎世帯",
+    )  # fmt: skip
+    son = actions.register_person(user=owner, agency=town.owner_agency, data=person_data())
+    client.force_login(owner)
+    url = reverse("people:move_household", args=[son.pk])
+    assert "髙橋世帯" not in client.get(url).text  # nothing listed before a search
+    for q in ("髙橋", "本町"):
+        page = client.get(url, {"household_q": q}).text
+        assert "髙橋世帯(本町1-2-3)" in page, q
+        assert "髙橋次郎世帯" not in page  # another agency's household
+    assert "該当する世帯はありません" in client.get(url, {"household_q": "佐藤"}).text
+
+
 def test_household_page_lists_members_and_is_audited_per_member(
     client, town, owner, unrelated, person
 ):
