@@ -55,7 +55,7 @@ def test_reminders_close_when_done_and_show_in_inbox(client, supported, partner,
     call_command("run_reminders", "--today", "2026-06-28", stdout=StringIO())
     client.force_login(partner)
     body = client.get(reverse("coordination:my_assignments")).content.decode()
-    assert "「長男の社会参加」の期限 2026-07-03" in body
+    assert "「長男の社会参加」の期限 令和8年7月3日 (2026)" in body
     assignment = supported.current_plan().assignments.get()
     actions.set_assignment_status(assignment=assignment, by=partner, status="done")
     actions.record_monitoring(
