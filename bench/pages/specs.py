@@ -203,6 +203,62 @@ PAGES += [
 ]
 
 
+# --- 相談受付一覧 and つなぐシート一覧 (the daily lists, paginated with a count) ---------------
+def agency_samples(path):
+    def samples(conn, ctx):
+        return [path], [(ctx.agency_id,)]
+
+    return samples
+
+
+def consultation_list_sql(conn, agency_id):
+    count = conn.execute(
+        "select count(*) from intake_consultation where agency_id = %s", [agency_id]
+    ).fetchone()
+    rows = conn.execute(
+        """select c.id, c.received_at, c.closed_at, c.next_step, p.family_name, p.given_name,
+                  a.name, u.display_name
+           from intake_consultation c join people_person p on p.id = c.person_id
+           join municipality_agency a on a.id = c.agency_id join accounts_user u on u.id = c.staff_id
+           where c.agency_id = %s order by c.received_at desc, c.id desc limit 50""",
+        [agency_id],
+    ).fetchall()
+    return count, rows
+
+
+TASK_LIST_SQL = """select t.id, t.status, t.due_on, r.id, r.sent_at, p.family_name, p.given_name,
+       s.name, a.name
+    from intake_recipienttask t join intake_referral r on r.id = t.referral_id
+    join people_person p on p.id = r.person_id join municipality_agency s on s.id = r.sender_agency_id
+    join municipality_agency a on a.id = t.agency_id
+    where {where} order by r.sent_at desc, t.id limit 50"""
+RECEIVED = (
+    "t.agency_id = %s and t.status in ('sent', 'received', 'accepted', 'in_progress', 'on_hold')"
+)
+
+
+def referral_list_sql(conn, agency_id):
+    received_count = conn.execute(
+        f"select count(*) from intake_recipienttask t where {RECEIVED}", [agency_id]
+    ).fetchone()
+    received = conn.execute(TASK_LIST_SQL.format(where=RECEIVED), [agency_id]).fetchall()
+    sent_count = conn.execute(
+        "select count(*) from intake_recipienttask t join intake_referral r on r.id = t.referral_id"
+        " where r.sender_agency_id = %s",
+        [agency_id],
+    ).fetchone()
+    sent = conn.execute(
+        TASK_LIST_SQL.format(where="r.sender_agency_id = %s"), [agency_id]
+    ).fetchall()
+    return received_count, received, sent_count, sent
+
+
+PAGES += [
+    Page("相談受付一覧", agency_samples("/intake/"), consultation_list_sql),
+    Page("つなぐシート一覧", agency_samples("/intake/referrals/"), referral_list_sql),
+]
+
+
 # --- 本人検索 and 名寄せ候補 (person search with matching candidates) -----------------------
 def search_samples(conn, ctx):
     rows = conn.execute(
