@@ -48,10 +48,20 @@ def _municipality(user):
 
 @login_required
 def consultation_list(request):
-    rows = policy.visible_consultations(request.user).select_related("agency", "staff", "person")
+    # Opens on 受付中: an agency's whole history (hundreds of thousands of rows in a city)
+    # is one link away, not counted on every visit.
+    show_all = request.GET.get("state") == "all"
+    rows = policy.visible_consultations(request.user)
+    if not show_all:
+        rows = rows.open()
+    rows = rows.select_related("agency", "staff", "person")
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     audit.log(request.user, "list", "intake.consultation", count=len(page.object_list))
-    return render(request, "intake/consultation_list.html", {"page": page})
+    return render(
+        request,
+        "intake/consultation_list.html",
+        {"page": page, "show_all": show_all, "keep": "state=all" if show_all else ""},
+    )
 
 
 def _candidates(request, data):
@@ -285,7 +295,11 @@ def referral_list(request):
     # which PostgreSQL cannot answer from an index (310 ms at 120,000 referrals).
     columns = ("referral__person", "referral__sender_agency", "agency")
     order = ("-referral__sent_at", "pk")
-    sent = policy.sent_referral_tasks(request.user).select_related(*columns).order_by(*order)
+    show_all = request.GET.get("sent") == "all"
+    sent = policy.sent_referral_tasks(request.user)
+    if not show_all:  # 対応中 first; the whole history is one link away
+        sent = sent.active()
+    sent = sent.select_related(*columns).order_by(*order)
     received = (
         policy.received_referral_tasks(request.user).select_related(*columns).order_by(*order)
     )
@@ -296,6 +310,8 @@ def referral_list(request):
         {
             "sent": Paginator(sent, PAGE_SIZE).get_page(request.GET.get("sent_page")),
             "received": Paginator(received, PAGE_SIZE).get_page(request.GET.get("page")),
+            "show_all": show_all,
+            "keep": "sent=all" if show_all else "",
             "today": timezone.localdate(),
         },
     )

@@ -315,6 +315,30 @@ def test_list_pages_keep_a_bounded_number_of_queries(
     assert audited(owner, "list")
 
 
+def test_consultation_list_opens_on_open_ones_and_pages_keep_the_choice(
+    client, owner, town, consultation
+):
+    many_consultations(town, owner, n=3)
+    actions.close_consultation(staff=owner, consultation=consultation)
+    link = f'href="/intake/{consultation.pk}/"'
+    client_for(client, owner)
+    body = client.get(reverse("intake:consultation_list")).text
+    assert link not in body and "3件" in body
+    body = client.get(reverse("intake:consultation_list"), {"state": "all"}).text
+    assert link in body and "4件" in body and "終了" in body
+
+
+def test_referral_list_opens_on_active_sent_referrals_and_all_is_one_link_away(
+    client, owner, partner, referral, task
+):
+    transition(actor=partner, task=task, to=S.DECLINED, reason="担当地区外のため")
+    client_for(client, owner)
+    url = reverse("intake:referral_list")
+    detail = f'href="{reverse("intake:referral_detail", args=[referral.pk])}"'
+    assert detail not in client.get(url).text
+    assert detail in client.get(url, {"sent": "all"}).text
+
+
 def test_unrelated_user_sees_nothing_in_lists(client, unrelated, town, owner, referral):
     client_for(client, unrelated)
     for name in ("consultation_list", "referral_list", "inbox"):
