@@ -203,7 +203,7 @@ PAGES += [
 ]
 
 
-# --- 相談受付一覧 and つなぐシート一覧 (the daily lists, paginated with a count) ---------------
+# --- 相談受付一覧 and つなぐシート一覧 (the daily lists as they open: 受付中 / 対応中, with a count)
 def agency_samples(path):
     def samples(conn, ctx):
         return [path], [(ctx.agency_id,)]
@@ -213,14 +213,16 @@ def agency_samples(path):
 
 def consultation_list_sql(conn, agency_id):
     count = conn.execute(
-        "select count(*) from intake_consultation where agency_id = %s", [agency_id]
+        "select count(*) from intake_consultation where agency_id = %s and closed_at is null",
+        [agency_id],
     ).fetchone()
     rows = conn.execute(
         """select c.id, c.received_at, c.closed_at, c.next_step, p.family_name, p.given_name,
                   a.name, u.display_name
            from intake_consultation c join people_person p on p.id = c.person_id
            join municipality_agency a on a.id = c.agency_id join accounts_user u on u.id = c.staff_id
-           where c.agency_id = %s order by c.received_at desc, c.id desc limit 50""",
+           where c.agency_id = %s and c.closed_at is null
+           order by c.received_at desc, c.id desc limit 50""",
         [agency_id],
     ).fetchall()
     return count, rows
@@ -232,9 +234,9 @@ TASK_LIST_SQL = """select t.id, t.status, t.due_on, r.id, r.sent_at, p.family_na
     join people_person p on p.id = r.person_id join municipality_agency s on s.id = r.sender_agency_id
     join municipality_agency a on a.id = t.agency_id
     where {where} order by r.sent_at desc, t.id limit 50"""
-RECEIVED = (
-    "t.agency_id = %s and t.status in ('sent', 'received', 'accepted', 'in_progress', 'on_hold')"
-)
+ACTIVE = "t.status in ('sent', 'received', 'accepted', 'in_progress', 'on_hold')"
+RECEIVED = f"t.agency_id = %s and {ACTIVE}"
+SENT = f"r.sender_agency_id = %s and {ACTIVE}"
 
 
 def referral_list_sql(conn, agency_id):
@@ -244,12 +246,10 @@ def referral_list_sql(conn, agency_id):
     received = conn.execute(TASK_LIST_SQL.format(where=RECEIVED), [agency_id]).fetchall()
     sent_count = conn.execute(
         "select count(*) from intake_recipienttask t join intake_referral r on r.id = t.referral_id"
-        " where r.sender_agency_id = %s",
+        f" where {SENT}",
         [agency_id],
     ).fetchone()
-    sent = conn.execute(
-        TASK_LIST_SQL.format(where="r.sender_agency_id = %s"), [agency_id]
-    ).fetchall()
+    sent = conn.execute(TASK_LIST_SQL.format(where=SENT), [agency_id]).fetchall()
     return received_count, received, sent_count, sent
 
 
