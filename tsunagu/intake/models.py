@@ -223,7 +223,11 @@ class Referral(models.Model):
         verbose_name = verbose_name_plural = "つなぐシート"
         ordering = ["-sent_at", "-pk"]
         # つなぐシート一覧's 送付した list: an agency's referrals, newest first.
-        indexes = [models.Index(fields=["sender_agency", "-sent_at"], name="referral_sender_sent")]
+        # (sender, id) lets the 対応中 count join index-only with task_active_referral.
+        indexes = [
+            models.Index(fields=["sender_agency", "-sent_at"], name="referral_sender_sent"),
+            models.Index(fields=["sender_agency", "id"], name="referral_sender_id"),
+        ]
 
     def __str__(self) -> str:
         return f"つなぐシート {self.pk}"
@@ -351,6 +355,12 @@ class RecipientTask(models.Model):
                 fields=["due_on"],
                 name="task_unanswered_due",
                 condition=Q(status__in=["sent", "received"]),
+            ),
+            # つなぐシート一覧 counts the open tasks of an agency's sent referrals.
+            models.Index(
+                fields=["referral"],
+                name="task_active_referral",
+                condition=Q(status__in=sorted(ACTIVE)),
             ),
         ]
 
