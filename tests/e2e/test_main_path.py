@@ -231,6 +231,8 @@ def test_consultation_to_plan_approved_in_a_meeting(user_browser, kobayashi):
     assert case.stage == Stage.SUPPORT
     assert case.plans.get().status == PlanStatus.CONFIRMED
     b.go(f"/coordination/{case.pk}/")
+    b.page.get_by_text("つながりを追加", exact=True).click()  # the form loads when opened
+    b.page.get_by_label("関係の種類").wait_for()
     b.step_check("case-in-support")
     b.logout()
 

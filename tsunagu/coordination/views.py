@@ -152,7 +152,6 @@ def case_detail(request, pk):
         "decisions": _meeting_decisions(request.user, case),
         "ecomap": ecomap.render_svg(case) if Part.BASIC in parts else "",
         "member_form": forms.MemberForm(case=case),
-        "tie_form": forms.TieForm(case=case, people=_household_people(case)),
     }
     audit.log(
         request.user,
@@ -227,6 +226,19 @@ def end_member(request, pk, agency_pk):
     except CaseError as error:
         return _refused(request, error, case)
     return redirect("coordination:case", pk=case.pk)
+
+
+@login_required
+def tie_form(request, pk):
+    """The eco-map tie form, loaded when 「つながりを追加」 is opened (htmx) or as a page:
+    its selects cost more to render than the rest of the case page's forms."""
+    case = policy.get_case_or_404(request.user, pk)
+    _holder_or_403(request.user, case)
+    people = _household_people(case)
+    audit.log(request.user, "view", case, person=case.focus_person_id, purpose="つながりの追加")
+    template = "coordination/tie_form.html" + ("#form" if request.htmx else "")
+    context = {"case": case, "tie_form": forms.TieForm(case=case, people=people)}
+    return render(request, template, context)
 
 
 @login_required

@@ -70,6 +70,7 @@ def test_agencies_outside_the_team_get_404(client, request, supported, who):
         reverse("coordination:assessment", args=[assessment.pk]),
         reverse("coordination:assessment_xlsx", args=[assessment.pk]),
         reverse("coordination:consent_new", args=[supported.pk]),
+        reverse("coordination:tie_form", args=[supported.pk]),
     ]
     client.force_login(user)
     for url in urls:
@@ -304,6 +305,21 @@ def test_hand_back_outside_consent_is_refused(client, coordinator, supported, to
     assert "本人同意の範囲(共有先)に含まれていません" in response.content.decode()
     supported.refresh_from_db()
     assert supported.stage == Stage.MONITORING
+
+
+def test_tie_form_loads_when_opened_and_only_for_the_case_holder(
+    client, coordinator, partner, supported
+):
+    son = supported.household.memberships.get(relation="長男").person
+    case_page = _get(client, coordinator, reverse("coordination:case", args=[supported.pk])).text
+    url = reverse("coordination:tie_form", args=[supported.pk])
+    assert f'hx-get="{url}"' in case_page and f'href="{url}"' in case_page
+    fragment = client.get(url, headers={"HX-Request": "true"}).text
+    assert "<html" not in fragment and son.given_name in fragment and "関係の種類" in fragment
+    page = client.get(url).text
+    assert "<html" in page and son.given_name in page  # without JavaScript: a page of its own
+    assert AuditEvent.objects.filter(user=coordinator, purpose="つながりの追加").exists()
+    assert _get(client, partner, url).status_code == 403  # on the team, not the holder
 
 
 def test_ecomap_draws_genogram_symbols_and_ties(client, coordinator, supported, town):
