@@ -223,10 +223,11 @@ def is_referral_sender(user, referral) -> bool:
 
 def visible_tasks(user, referral):
     """The recipient tasks of ``referral`` the user may see: all for the sender, else own."""
-    tasks = referral.tasks.select_related("agency", "owner")
     if is_referral_sender(user, referral):
-        return tasks
-    return tasks.active().filter(agency_id__in=_agency_ids(user))
+        tasks = referral.tasks.all()
+    else:
+        tasks = received_referral_tasks(user).filter(referral=referral)
+    return tasks.select_related("agency", "owner")
 
 
 def can_view_referral(user, referral) -> bool:
@@ -498,8 +499,7 @@ def sharing_sessions(user, *, today=None):
         )
     )
     ids = (
-        Session.objects.filter(confidential=True, attendances__user=user, date__lte=today)
-        .exclude(status=Session.Status.CANCELLED)
+        attended.exclude(status=Session.Status.CANCELLED)
         .filter(pledged)
         .filter(windows)
         .values("pk")
