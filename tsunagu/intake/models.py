@@ -349,12 +349,12 @@ class RecipientTask(models.Model):
             models.Index(
                 fields=["agency", "due_on"],
                 name="task_agency_unanswered",
-                condition=Q(status__in=["sent", "received"]),
+                condition=Q(status__in=sorted(UNANSWERED)),
             ),
             models.Index(
                 fields=["due_on"],
                 name="task_unanswered_due",
-                condition=Q(status__in=["sent", "received"]),
+                condition=Q(status__in=sorted(UNANSWERED)),
             ),
             # つなぐシート一覧 counts the open tasks of an agency's sent referrals.
             models.Index(

@@ -32,7 +32,7 @@ class Migration(migrations.Migration):
         migrations.AddIndex(
             model_name="recipienttask",
             index=models.Index(
-                condition=models.Q(("status__in", ["sent", "received"])),
+                condition=models.Q(("status__in", ["received", "sent"])),
                 fields=["agency", "due_on"],
                 name="task_agency_unanswered",
             ),
@@ -40,7 +40,7 @@ class Migration(migrations.Migration):
         migrations.AddIndex(
             model_name="recipienttask",
             index=models.Index(
-                condition=models.Q(("status__in", ["sent", "received"])),
+                condition=models.Q(("status__in", ["received", "sent"])),
                 fields=["due_on"],
                 name="task_unanswered_due",
             ),
