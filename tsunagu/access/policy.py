@@ -318,7 +318,14 @@ def case_parts(user, case) -> set[str]:
 
 
 def get_case_or_404(user, pk):
-    case = _case_models().Case.objects.filter(pk=pk).select_related("focus_person").first()
+    case = (
+        _case_models()
+        .Case.objects.filter(pk=pk)
+        .select_related(
+            "focus_person", "household", "coordinating_agency", "coordinator", "lead_agency"
+        )
+        .first()
+    )
     if case is None or not can_view_case(user, case):
         raise Http404("指定された事例は見つからないか、閲覧する権限がありません。")
     return case

@@ -15,13 +15,18 @@ class User(AbstractUser):
     def __str__(self) -> str:
         return self.display_name or self.username
 
-    def _memberships(self) -> list[tuple[int, str]]:
-        """(agency id, role) of the active memberships, read once per user object."""
-        cached = getattr(self, "_membership_pairs", None)
+    def active_memberships(self) -> list["Membership"]:
+        """The active memberships with their agencies, read once per user object: the
+        access policy and the page header both use this one list."""
+        cached = getattr(self, "_active_memberships", None)
         if cached is None:
-            cached = list(self.memberships.filter(active=True).values_list("agency_id", "role"))
-            self._membership_pairs = cached
+            cached = list(self.memberships.filter(active=True).select_related("agency"))
+            self._active_memberships = cached
         return cached
+
+    def _memberships(self) -> list[tuple[int, str]]:
+        """(agency id, role) of the active memberships."""
+        return [(m.agency_id, m.role) for m in self.active_memberships()]
 
     def agency_ids(self) -> set[int]:
         """Agencies (or departments) this user currently works for, in any role."""

@@ -107,7 +107,7 @@ def _outer_ties(case: Case) -> list[tuple[str, str, int | None]]:
     """(label, kind, person id) for every recorded tie and every team agency without one."""
     ties = [(t.label, t.kind, t.person_id) for t in case.ties.all()]
     named = {label for label, _, _ in ties}
-    for member in case.members.current().select_related("agency"):
+    for member in case.team():
         if member.agency.name not in named:
             ties.append((member.agency.short_name or member.agency.name, Tie.Kind.NORMAL, None))
     return ties

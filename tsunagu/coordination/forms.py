@@ -26,7 +26,7 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TEXT = forms.Textarea(attrs={"rows": 3})
 
 
-def agencies_of(municipality):
+def agencies_of(municipality):  # a Municipality or its id
     return Agency.objects.filter(municipality=municipality).order_by("kind", "order", "pk")
 
 
@@ -40,7 +40,7 @@ class MemberForm(forms.Form):
 
     def __init__(self, *args, case, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["agency"].queryset = agencies_of(case.municipality).exclude(
+        self.fields["agency"].queryset = agencies_of(case.municipality_id).exclude(
             pk=case.coordinating_agency_id
         )
 
@@ -65,9 +65,9 @@ class ConsentForm(forms.ModelForm):
     def __init__(self, *args, case, **kwargs):
         super().__init__(*args, **kwargs)
         self.scope_rows: list[tuple[str, object]] = []
-        for agency in agencies_of(case.municipality).exclude(pk=case.coordinating_agency_id):
+        for agency in agencies_of(case.municipality_id).exclude(pk=case.coordinating_agency_id):
             self._add_scope_field(f"agency_{agency.pk}", agency)
-        for body in MeetingBody.objects.filter(municipality=case.municipality):
+        for body in MeetingBody.objects.filter(municipality_id=case.municipality_id):
             self._add_scope_field(f"body_{body.pk}", body)
 
     def _add_scope_field(self, name: str, recipient) -> None:
@@ -252,7 +252,7 @@ class ClosureForm(forms.ModelForm):
 
     def __init__(self, *args, case, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["hand_back_to"].queryset = agencies_of(case.municipality).exclude(
+        self.fields["hand_back_to"].queryset = agencies_of(case.municipality_id).exclude(
             pk=case.coordinating_agency_id
         )
 
@@ -266,6 +266,6 @@ class TieForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["person"].queryset = people
         self.fields["person"].label = "世帯員"
-        self.fields["agency"].queryset = agencies_of(case.municipality)
+        self.fields["agency"].queryset = agencies_of(case.municipality_id)
         self.fields["agency"].label = "機関(登録済みの場合)"
         self.fields["agency"].required = False

@@ -109,6 +109,14 @@ class Case(models.Model):
             .first()
         )
 
+    def team(self) -> list[CaseMember]:
+        """The agencies on the team now (with their Agency rows), read once per case object."""
+        cached = getattr(self, "_team", None)
+        if cached is None:
+            cached = list(self.members.current().select_related("agency"))
+            self._team = cached
+        return cached
+
     def current_plan(self) -> SupportPlan | None:
         return self.plans.filter(status=PlanStatus.CONFIRMED).order_by("-number").first()
 

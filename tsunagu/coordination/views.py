@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -23,6 +23,7 @@ from .models import (
     AssignmentStatus,
     Case,
     Consent,
+    ConsentScope,
     Part,
     Reminder,
     Stage,
@@ -129,9 +130,14 @@ def case_detail(request, pk):
     parts = policy.case_parts(request.user, case)
     holder = policy.holds_case(request.user, case)
     plan = case.latest_plan() if Part.PLAN in parts else None
-    own_assignments = Assignment.objects.filter(
-        plan=case.current_plan(), agency_id__in=request.user.agency_ids()
-    ).select_related("agency")
+    # Without the plan part, a team member sees its own agency's rows of the confirmed plan.
+    own_assignments = (
+        []
+        if Part.PLAN in parts
+        else Assignment.objects.filter(
+            plan=case.current_plan(), agency_id__in=request.user.agency_ids()
+        ).select_related("agency")
+    )
     context = {
         "case": case,
         "parts": parts,
@@ -139,8 +145,10 @@ def case_detail(request, pk):
         "can_change": policy.can_change_case(request.user, case),
         "moves": [(Stage(to), move) for to, move in transitions.manual_moves(case.stage)],
         "events": case.events.select_related("by"),
-        "members": case.members.current().select_related("agency"),
-        "consents": case.consents.prefetch_related("scopes__agency", "scopes__meeting_body")
+        "members": case.team(),
+        "consents": case.consents.prefetch_related(
+            Prefetch("scopes", ConsentScope.objects.select_related("agency", "meeting_body"))
+        )
         if holder
         else [],
         "assessment": case.latest_assessment() if Part.ASSESSMENT in parts else None,
