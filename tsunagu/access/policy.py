@@ -199,7 +199,12 @@ def can_change_consultation(user, consultation) -> bool:
 
 
 def get_consultation_or_404(user, pk):
-    consultation = visible_consultations(user).filter(pk=pk).first()
+    consultation = (
+        visible_consultations(user)
+        .filter(pk=pk)
+        .select_related("person", "household", "agency", "staff")
+        .first()
+    )
     if consultation is None:
         raise Http404("指定された相談受付は見つからないか、閲覧する権限がありません。")
     return consultation
@@ -235,7 +240,12 @@ def can_view_referral(user, referral) -> bool:
 
 
 def get_referral_or_404(user, pk):
-    referral = _intake_models().Referral.objects.filter(pk=pk).first()
+    referral = (
+        _intake_models()
+        .Referral.objects.filter(pk=pk)
+        .select_related("person", "consultation", "sender_agency", "sent_by")
+        .first()
+    )
     if referral is None or not can_view_referral(user, referral):
         raise Http404("指定されたつなぐシートは見つからないか、閲覧する権限がありません。")
     return referral

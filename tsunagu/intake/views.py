@@ -33,6 +33,16 @@ from tsunagu.municipality.models import Agency
 from tsunagu.people import matching
 
 PAGE_SIZE = 50
+# The columns the lists show, for .only(): list pages read no narrative or unused column.
+PERSON_NAME = ("person__family_name", "person__given_name")
+TASK_ROW = (
+    "status",
+    "due_on",
+    "agency__name",
+    "referral__person__family_name",
+    "referral__person__given_name",
+)
+CONSULTATION_ROW = ("next_step", "next_step_due", *PERSON_NAME)
 MULTI_FIELDS = ("issue_tags", "consent_agencies")
 
 
@@ -54,7 +64,16 @@ def consultation_list(request):
     rows = policy.visible_consultations(request.user)
     if not show_all:
         rows = rows.open()
-    rows = rows.select_related("agency", "staff", "person")
+    rows = rows.select_related("agency", "staff", "person").only(
+        "received_at",
+        "urgency",
+        "issue_tags",
+        "closed_at",
+        "agency__name",
+        "staff__username",
+        "staff__display_name",
+        *PERSON_NAME,
+    )
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     audit.log(request.user, "list", "intake.consultation", count=len(page.object_list))
     return render(
@@ -299,9 +318,13 @@ def referral_list(request):
     sent = policy.sent_referral_tasks(request.user)
     if not show_all:  # 対応中 first; the whole history is one link away
         sent = sent.active()
-    sent = sent.select_related(*columns).order_by(*order)
+    shown = (*TASK_ROW, "referral__sent_at", "referral__sender_agency__name")
+    sent = sent.select_related(*columns).only(*shown).order_by(*order)
     received = (
-        policy.received_referral_tasks(request.user).select_related(*columns).order_by(*order)
+        policy.received_referral_tasks(request.user)
+        .select_related(*columns)
+        .only(*shown)
+        .order_by(*order)
     )
     audit.log(request.user, "list", "intake.referral")
     return render(
@@ -412,19 +435,26 @@ def inbox(request):
     agencies = user.agency_ids()
     today = timezone.localdate()
     week_end = today + datetime.timedelta(days=6 - today.weekday())
+    # Each list reads only the columns it shows (.only): the inbox is every user's first page.
     incoming, more_incoming = _head(
         RecipientTask.objects.filter(agency_id__in=agencies, status__in=UNANSWERED)
         .select_related("referral__sender_agency", "referral__person", "agency")
+        .only(*TASK_ROW, "referral__sent_at", "referral__sender_agency__name")
         .order_by("due_on", "pk")
     )
     sent_overdue, more_sent_overdue = _head(
         RecipientTask.objects.filter(referral__sender_agency_id__in=agencies)
         .filter(status__in=UNANSWERED, due_on__lt=today)
         .select_related("referral__person", "agency")
+        .only(*TASK_ROW)
         .order_by("due_on", "pk")
     )
     mine, more_mine = _head(
-        policy.visible_consultations(user).open().filter(staff=user).select_related("person")
+        policy.visible_consultations(user)
+        .open()
+        .filter(staff=user)
+        .select_related("person")
+        .only(*CONSULTATION_ROW, "received_at", "household_id")
     )
     notes_due, more_notes = _head(
         ProgressNote.objects.filter(
@@ -432,6 +462,7 @@ def inbox(request):
             next_date__range=(today, week_end),
         )
         .select_related("consultation__person")
+        .only("next_date", "means", *(f"consultation__{f}" for f in CONSULTATION_ROW))
         .order_by("next_date", "pk")
     )
     steps_due, more_steps = _head(
@@ -439,6 +470,7 @@ def inbox(request):
         .open()
         .filter(next_step_due__lte=week_end)
         .select_related("person")
+        .only(*CONSULTATION_ROW)
         .order_by("next_step_due", "pk")
     )
     elsewhere = _household_elsewhere(user, mine)
