@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",  # Django's widget templates, for FORM_RENDERER (tsunagu/lib/forms.py)
     "django_htmx",
     "template_partials",
     "django_tasks",

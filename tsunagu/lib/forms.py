@@ -3,12 +3,16 @@
 Japanese labels take no trailing colon, so the renderer's bound fields drop Django's
 default ``label_suffix`` (":") from ``label_tag`` and ``legend_tag``. A suffix passed
 explicitly to ``label_tag`` is still honoured.
+
+Widgets are rendered with the project's template settings (``TemplatesSetting``), so
+templates/django/forms/ can replace a widget template: the select there renders its
+options inline.
 """
 
 from __future__ import annotations
 
 from django import forms
-from django.forms.renderers import DjangoTemplates
+from django.forms.renderers import TemplatesSetting
 
 
 class UnsuffixedBoundField(forms.BoundField):
@@ -16,5 +20,5 @@ class UnsuffixedBoundField(forms.BoundField):
         return super().label_tag(contents, attrs, label_suffix or "", tag)
 
 
-class FormRenderer(DjangoTemplates):
+class FormRenderer(TemplatesSetting):
     bound_field_class = UnsuffixedBoundField
