@@ -417,8 +417,13 @@ def search_samples(conn, ctx):
 
 
 VISIBLE = "select person_id from access_involvement where agency_id = %s and ended_at is null"
+SEES = """exists (select 1 from access_involvement v where v.person_id = {person}
+    and v.agency_id = %s and v.ended_at is null)"""
 SEARCH_WHERE = f"""p.merged_into_id is null and p.id in ({VISIBLE})
     and (p.family_name like %s or p.given_name like %s) and (p.family_name like %s or p.given_name like %s)"""
+HIDDEN_AGENCIES = f"""select i.person_id, a.name from access_involvement i
+    join municipality_agency a on a.id = i.agency_id
+    where i.ended_at is null and i.person_id = any(%s) and not {SEES.format(person="i.person_id")}"""
 
 
 def search_sql(conn, agency_id, family, given):
@@ -434,14 +439,12 @@ def search_sql(conn, agency_id, family, given):
         like,
     ).fetchall()
     # 「他機関で関わりあり」: the same full name among persons the agency does not see.
-    elsewhere = conn.execute(
-        f"""select i.person_id, a.name from access_involvement i
-            join municipality_agency a on a.id = i.agency_id
-            where i.ended_at is null and i.person_id in (
-                select id from people_person where merged_into_id is null and family_name = %s
-                and given_name = %s and id not in ({VISIBLE}) limit 50)""",
-        [family, given, agency_id],
+    same = conn.execute(
+        "select id from people_person where merged_into_id is null and family_name = %s"
+        " and given_name = %s limit 50",
+        [family, given],
     ).fetchall()
+    elsewhere = conn.execute(HIDDEN_AGENCIES, [[row[0] for row in same], agency_id]).fetchall()
     return count, rows, elsewhere
 
 
@@ -460,31 +463,26 @@ def candidates_samples(conn, ctx):
 def candidates_sql(conn, pk, agency_id):
     person = conn.execute(
         f"""select id, family_name, given_name, family_kana, given_kana, birth_date, address
-            from people_person where id = %s and id in ({VISIBLE})""",
+            from people_person p where id = %s and {SEES.format(person="p.id")}""",
         [pk, agency_id],
     ).fetchone()
     found = conn.execute(
         """select distinct p.id, p.family_name, p.given_name, p.family_kana, p.given_kana, p.birth_date,
                   p.address
-           from people_personmatchkey k join people_person p on p.id = k.person_id
-           where (k.municipality_id, k.kind, k.key) in
-                 (select municipality_id, kind, key from people_personmatchkey where person_id = %s)
-           and k.person_id <> %s and p.merged_into_id is null
-           and p.id not in (select person_b_id from people_notsameperson where person_a_id = %s
-                            union select person_a_id from people_notsameperson where person_b_id = %s)
+           from people_personmatchkey m join people_personmatchkey k
+             on k.municipality_id = m.municipality_id and k.kind = m.kind and k.key = m.key
+           join people_person p on p.id = k.person_id
+           where m.person_id = %(pk)s and k.person_id <> %(pk)s and p.merged_into_id is null
+           and not exists (select 1 from people_notsameperson n
+                           where (n.person_a_id = %(pk)s and n.person_b_id = p.id)
+                              or (n.person_b_id = %(pk)s and n.person_a_id = p.id))
            limit 300""",
-        [pk, pk, pk, pk],
+        {"pk": pk},
     ).fetchall()
     ids = [row[0] for row in found]
-    visible = conn.execute(
-        f"select person_id from ({VISIBLE}) v where person_id = any(%s)", [agency_id, ids]
-    )
-    hidden_agencies = conn.execute(
-        "select distinct a.name from access_involvement i join municipality_agency a on a.id = i.agency_id"
-        f" where i.ended_at is null and i.person_id = any(%s) and i.person_id not in ({VISIBLE})",
-        [ids, agency_id],
-    ).fetchall()
-    return person, found, visible.fetchall(), hidden_agencies
+    visible = conn.execute(f"{VISIBLE} and person_id = any(%s)", [agency_id, ids]).fetchall()
+    hidden_agencies = conn.execute(HIDDEN_AGENCIES, [ids, agency_id]).fetchall()
+    return person, found, visible, hidden_agencies
 
 
 # --- 事例の詳細 (case detail, read by the coordinating agency) ------------------------------
