@@ -1,6 +1,8 @@
 import io
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -403,3 +405,29 @@ def test_my_assignments_keeps_a_bounded_number_of_queries(
     # 3 of these are the audit event (lock the chain head, insert, move the head).
     with django_assert_max_num_queries(11):
         client.get(reverse("coordination:my_assignments"))
+
+
+def test_case_page_reads_no_more_queries_for_a_bigger_team(client, coordinator, town, case):
+    """The team, consents with their scopes and eco-map ties are each read once: another
+    agency, consent or tie adds rows to the page, not queries."""
+    client.force_login(coordinator)
+    url = reverse("coordination:case", args=[case.pk])
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(url)
+        assert response.status_code == 200
+        return len(captured)
+
+    give_consent(case, coordinator, town)
+    actions.add_member(case=case, agency=town.partner_agency, by=coordinator)
+    actions.add_tie(case=case, by=coordinator, label="民生委員", kind=Tie.Kind.STRONG)
+    few = queries()
+    give_consent(case, coordinator, town)
+    actions.add_member(case=case, agency=town.owner_agency, by=coordinator)
+    for label in ("主治医", "近所の友人"):
+        actions.add_tie(case=case, by=coordinator, label=label, kind=Tie.Kind.WEAK)
+    response = client.get(url)
+    assert "近所の友人" in response.content.decode()
+    assert town.owner_agency.name in response.content.decode()
+    assert queries() == few

@@ -4,6 +4,8 @@ import io
 import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -313,6 +315,52 @@ def test_list_pages_keep_a_bounded_number_of_queries(
         response = client.get(reverse(f"intake:{name}"))
     assert response.status_code == 200
     assert audited(owner, "list")
+
+
+def exchange_referrals(town, owner, partner, n):
+    """n consultations at each agency, each referred to the other; every due date passed."""
+    for i in range(n):
+        for user, agency, other in (
+            (owner, town.owner_agency, town.partner_agency),
+            (partner, town.partner_agency, town.owner_agency),
+        ):
+            c = actions.take_consultation(
+                staff=user,
+                agency=agency,
+                details=details(next_step_due=datetime.date.today()),
+                new_person=actions.NewPerson(family_name=f"佐藤{i}", given_name=agency.name[:2]),
+            )
+            referral = actions.send_referral(
+                sender=user,
+                sender_agency=agency,
+                person=c.person,
+                consultation=c,
+                recipients=[other],
+                reason="r",
+                request="q",
+                agreed_to_share="s",
+            )
+            referral.tasks.update(due_on=datetime.date.today() - datetime.timedelta(days=1))
+
+
+@pytest.mark.parametrize("name", ["consultation_list", "referral_list", "inbox"])
+def test_list_pages_read_no_more_queries_for_more_rows(client, owner, partner, town, name):
+    """Each list reads its rows (and the columns it shows) in one query: a row more is no
+    query more, so a deferred column touched by a template would fail here."""
+    client_for(client, owner)
+    url = reverse(f"intake:{name}")
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    exchange_referrals(town, owner, partner, 1)
+    many_consultations(town, owner, n=1)
+    few = queries()
+    exchange_referrals(town, owner, partner, 4)
+    many_consultations(town, owner, n=4)
+    assert queries() == few
 
 
 def test_consultation_list_opens_on_open_ones_and_pages_keep_the_choice(
