@@ -32,6 +32,7 @@ from .models import (
     Case,
     CaseEvent,
     CaseMember,
+    CaseNote,
     Closure,
     Consent,
     ConsentScope,
@@ -517,6 +518,19 @@ def record_monitoring(*, case: Case, by, data: dict, reviews: Sequence[dict] = (
         reason = f"モニタリング結果: {monitoring.get_result_display()}"
         transition(case=case, to=to, by=by, reason=reason)
     return monitoring
+
+
+@transaction.atomic
+def add_note(*, case: Case, by, data: dict) -> CaseNote:
+    """支援経過: record one contact on the case (date, means, counterpart, content)."""
+    _require_change(by, case)
+    if case.is_closed:
+        raise CaseError("終結した事例には支援経過を記録できません。")
+    if data["date"] > timezone.localdate():
+        raise CaseError("支援経過の日付に未来の日付は入力できません。")
+    note = CaseNote.objects.create(case=case, recorded_by=by, **data)
+    audit.log(by, "create", note, person=case.focus_person_id, purpose="支援経過")
+    return note
 
 
 def _hand_back(case: Case, agency: Agency, closure: Closure, by):

@@ -13,6 +13,7 @@ from .models import (
     Assessment,
     Assignment,
     AssignmentStatus,
+    CaseNote,
     Closure,
     Consent,
     Monitoring,
@@ -195,6 +196,13 @@ class ApproveForm(forms.Form):
 
 class AssignmentStatusForm(forms.Form):
     status = forms.ChoiceField(label="状況", choices=AssignmentStatus.choices)
+
+
+class CaseNoteForm(forms.ModelForm):
+    class Meta:
+        model = CaseNote
+        fields = ["date", "means", "counterpart", "content"]
+        widgets = {"date": DATE, "content": TEXT}
 
 
 class MonitoringForm(forms.ModelForm):

@@ -29,5 +29,7 @@ urlpatterns = [
     path("plan/<int:pk>/xlsx/", printouts.plan_xlsx, name="plan_xlsx"),
     path("assignment/<int:pk>/status/", views.assignment_status, name="assignment_status"),
     path("<int:pk>/monitoring/new/", views.monitoring_new, name="monitoring_new"),
+    path("<int:pk>/notes/", views.notes, name="notes"),
+    path("<int:pk>/notes/add/", views.add_note, name="add_note"),
     path("<int:pk>/close/", views.close, name="close"),
 ]

@@ -9,10 +9,12 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from tsunagu.access import audit, policy
 from tsunagu.intake.models import CoordinationRequest, CoordinationStatus
+from tsunagu.lib.lists import head
 from tsunagu.people.models import Person
 
 from . import actions, diff, ecomap, forms, transitions
@@ -160,7 +162,12 @@ def case_detail(request, pk):
         "decisions": _meeting_decisions(request.user, case),
         "ecomap": ecomap.render_svg(case) if Part.BASIC in parts else "",
         "member_form": forms.MemberForm(case=case),
+        "note_form": _note_form(),
     }
+    if Part.NOTES in parts:
+        context["notes"], context["more_notes"] = head(
+            case.notes.select_related("recorded_by"), CASE_PAGE_NOTES
+        )
     audit.log(
         request.user,
         "view",
@@ -170,6 +177,57 @@ def case_detail(request, pk):
         parts=sorted(parts),
     )
     return render(request, "coordination/case_detail.html", context)
+
+
+CASE_PAGE_NOTES = 10  # the newest 支援経過 on the case page; the rest one link away
+
+
+def _note_form(data=None):
+    return forms.CaseNoteForm(data, prefix="note", initial={"date": timezone.localdate()})
+
+
+@login_required
+def notes(request, pk):
+    """支援経過: every note of the case, newest first (the 支援経過 part of the consent)."""
+    case = policy.get_case_or_404(request.user, pk)
+    _require_part(request.user, case, Part.NOTES)
+    return _notes_page(request, case, _note_form())
+
+
+def _notes_page(request, case: Case, form):
+    page = Paginator(case.notes.select_related("recorded_by"), 50).get_page(request.GET.get("page"))
+    audit.log(
+        request.user,
+        "view",
+        case,
+        person=case.focus_person_id,
+        purpose="支援経過",
+        note_ids=[n.pk for n in page.object_list],
+    )
+    context = {
+        "case": case,
+        "page": page,
+        "note_form": form,
+        "can_change": policy.can_change_case(request.user, case),
+    }
+    return render(request, "coordination/notes.html", context)
+
+
+@login_required
+@require_POST
+def add_note(request, pk):
+    case = policy.get_case_or_404(request.user, pk)
+    _holder_or_403(request.user, case)
+    form = _note_form(request.POST)
+    if form.is_valid():
+        try:
+            actions.add_note(case=case, by=request.user, data=form.cleaned_data)
+        except CaseError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "支援経過を記録しました。")
+            return redirect("coordination:case", pk=case.pk)
+    return _notes_page(request, case, form)
 
 
 def _meeting_decisions(user, case):

@@ -289,6 +289,7 @@ class CaseScript:
         self.after_approval()
 
     def after_approval(self) -> None:
+        self.note("phone", "支援チームの機関", "役割分担の進み具合を電話で確認した。")
         if self.script == "withdrawn":
             self.withdraw()
             return
@@ -326,6 +327,14 @@ class CaseScript:
         self.case.refresh_from_db()
         others = [a for a in self.b.agencies if a.pk != c.agency_id]
         self.team = [c.agency, *self.rng.sample(others, k=min(2, len(others)))]
+        self.note(
+            "interview", "本人", "初回面談。困りごとと、これまでに相談した機関を一緒に整理した。"
+        )
+
+    def note(self, means: str, counterpart: str, content: str) -> None:
+        """支援経過: the coordinator's record of a contact on the current day."""
+        data = {"date": self.day, "means": means, "counterpart": counterpart, "content": content}
+        actions.add_note(case=self.case, by=self.b.coordinator, data=data)
 
     def no_consent_track(self) -> None:
         self.case = self.b.move(
@@ -399,6 +408,7 @@ class CaseScript:
                 for p, (issue, what) in enumerate(self.rng.sample(ISSUES, k=2), start=1)
             ],
         )
+        self.note("visit", "本人・家族", "自宅を訪問し、家族それぞれの状況と思いを聞き取った。")
 
     def plan(self, *, revision: bool = False) -> None:
         if not revision:

@@ -29,6 +29,7 @@ from tsunagu.intake.models import (
     TaskStatus,
 )
 from tsunagu.intake.transitions import TransitionRefused, transition
+from tsunagu.lib.lists import head
 from tsunagu.municipality.models import Agency
 from tsunagu.people import matching
 
@@ -423,12 +424,6 @@ def loop_stats(request):
 INBOX_ROWS = 20  # per list; the full lists are one link away
 
 
-def _head(rows) -> tuple[list, bool]:
-    """The first INBOX_ROWS rows, and whether there are more (one row read ahead, no COUNT)."""
-    head = list(rows[: INBOX_ROWS + 1])
-    return head[:INBOX_ROWS], len(head) > INBOX_ROWS
-
-
 @login_required
 def inbox(request):
     user = request.user
@@ -436,42 +431,47 @@ def inbox(request):
     today = timezone.localdate()
     week_end = today + datetime.timedelta(days=6 - today.weekday())
     # Each list reads only the columns it shows (.only): the inbox is every user's first page.
-    incoming, more_incoming = _head(
+    incoming, more_incoming = head(
         RecipientTask.objects.filter(agency_id__in=agencies, status__in=UNANSWERED)
         .select_related("referral__sender_agency", "referral__person", "agency")
         .only(*TASK_ROW, "referral__sent_at", "referral__sender_agency__name")
-        .order_by("due_on", "pk")
+        .order_by("due_on", "pk"),
+        INBOX_ROWS,
     )
-    sent_overdue, more_sent_overdue = _head(
+    sent_overdue, more_sent_overdue = head(
         RecipientTask.objects.filter(referral__sender_agency_id__in=agencies)
         .filter(status__in=UNANSWERED, due_on__lt=today)
         .select_related("referral__person", "agency")
         .only(*TASK_ROW)
-        .order_by("due_on", "pk")
+        .order_by("due_on", "pk"),
+        INBOX_ROWS,
     )
-    mine, more_mine = _head(
+    mine, more_mine = head(
         policy.visible_consultations(user)
         .open()
         .filter(staff=user)
         .select_related("person")
-        .only(*CONSULTATION_ROW, "received_at", "household_id")
+        .only(*CONSULTATION_ROW, "received_at", "household_id"),
+        INBOX_ROWS,
     )
-    notes_due, more_notes = _head(
+    notes_due, more_notes = head(
         ProgressNote.objects.filter(
             consultation__in=policy.visible_consultations(user).open(),
             next_date__range=(today, week_end),
         )
         .select_related("consultation__person")
         .only("next_date", "means", *(f"consultation__{f}" for f in CONSULTATION_ROW))
-        .order_by("next_date", "pk")
+        .order_by("next_date", "pk"),
+        INBOX_ROWS,
     )
-    steps_due, more_steps = _head(
+    steps_due, more_steps = head(
         policy.visible_consultations(user)
         .open()
         .filter(next_step_due__lte=week_end)
         .select_related("person")
         .only(*CONSULTATION_ROW)
-        .order_by("next_step_due", "pk")
+        .order_by("next_step_due", "pk"),
+        INBOX_ROWS,
     )
     elsewhere = _household_elsewhere(user, mine)
     for c in mine:
