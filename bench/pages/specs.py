@@ -539,6 +539,10 @@ CASE_LISTS = [
            where t.session_id = s.id and t.user_id = %(user)s and g.body_id = s.body_id
            and g.signed_on <= s.date))
        order by s.date desc, d.id desc""",
+    # 支援経過: the newest ten (one more read to know whether to link to the rest)
+    """select n.date, n.means, n.counterpart, n.content, u.display_name from coordination_casenote n
+       join accounts_user u on u.id = n.recorded_by_id where n.case_id = %(case)s
+       order by n.date desc, n.id desc limit 11""",
     """select e.at, e.from_stage, e.to_stage, e.reason, u.display_name from coordination_caseevent e
        join accounts_user u on u.id = e.by_id where e.case_id = %(case)s order by e.at, e.id""",
 ]
