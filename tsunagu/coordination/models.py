@@ -15,7 +15,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from tsunagu.intake.models import Means
+from tsunagu.intake.models import ContactNote
 from tsunagu.municipality.models import Agency, MeetingBody, Municipality
 
 
@@ -508,27 +508,17 @@ class Assignment(models.Model):
 # --- モニタリング・終結 ---------------------------------------------------------------
 
 
-class CaseNote(models.Model):
+class CaseNote(ContactNote):
     """支援経過記録 of a case: each contact, visit, call or meeting the coordinator records.
     Read with the 支援経過 part of the consent (access/policy.py ``case_parts``)."""
 
     case = models.ForeignKey(Case, models.CASCADE, related_name="notes")
-    date = models.DateField("日付")
-    means = models.CharField("手段", max_length=20, choices=Means.choices)
-    counterpart = models.CharField("相手方", max_length=200, blank=True)
-    content = models.TextField("内容")
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name="記録者"
-    )
     recorded_at = models.DateTimeField("記録日時", auto_now_add=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "支援経過記録(事例)"
         ordering = ["-date", "-pk"]
         indexes = [models.Index(fields=["case", "-date", "-id"], name="casenote_case_date")]
-
-    def __str__(self) -> str:
-        return f"{self.date} {self.get_means_display()}"
 
 
 class MonitoringResult(models.TextChoices):

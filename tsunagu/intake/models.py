@@ -168,26 +168,35 @@ class Means(models.TextChoices):
     EMAIL = "email", "メール"
 
 
-class ProgressNote(models.Model):
-    """支援経過記録."""
+class ContactNote(models.Model):
+    """One entry of a 支援経過記録: when, how, with whom, what, and who wrote it. Kept on a
+    consultation (ProgressNote) and on a coordinated case (coordination.CaseNote)."""
 
-    consultation = models.ForeignKey(Consultation, models.CASCADE, related_name="notes")
     date = models.DateField("日付")
     means = models.CharField("手段", max_length=20, choices=Means.choices)
     counterpart = models.CharField("相手方", max_length=200, blank=True)
     content = models.TextField("内容")
-    next_date = models.DateField("次回予定", null=True, blank=True, db_index=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name="記録者"
     )
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.get_means_display()}"
+
+
+class ProgressNote(ContactNote):
+    """支援経過記録 of a consultation."""
+
+    consultation = models.ForeignKey(Consultation, models.CASCADE, related_name="notes")
+    next_date = models.DateField("次回予定", null=True, blank=True, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "支援経過記録"
         ordering = ["date", "pk"]
-
-    def __str__(self) -> str:
-        return f"{self.date} {self.get_means_display()}"
 
 
 class Referral(models.Model):
