@@ -66,7 +66,8 @@ class StalePlan(CaseError):
 SOURCE = Involvement.Source.CASE
 
 
-def _require_change(user, case: Case) -> None:
+def require_change(user, case: Case) -> None:
+    """Refuse (403) unless ``user`` may change ``case``: views check it before showing a form."""
     if not policy.can_change_case(user, case):
         raise PermissionDenied("この事例を変更できるのは多機関協働事業者の担当者のみです。")
 
@@ -170,7 +171,7 @@ def _check_move(case: Case, to: str, reason: str, via: str | None) -> transition
 def transition(*, case: Case, to: str, by, reason: str = "", _via: str | None = None) -> Case:
     """Move ``case`` to stage ``to`` if the table allows it; record who, when and why."""
     if _via is None:
-        _require_change(by, case)
+        require_change(by, case)
     case = Case.objects.select_for_update().get(pk=case.pk)
     _check_move(case, to, reason, _via)
     now = timezone.now()
@@ -191,7 +192,7 @@ def transition(*, case: Case, to: str, by, reason: str = "", _via: str | None = 
 def add_member(*, case: Case, agency: Agency, by, _checked: bool = False) -> CaseMember:
     """Put ``agency`` on the case team: it then sees the case and the consented parts."""
     if not _checked:
-        _require_change(by, case)
+        require_change(by, case)
     if agency.pk == case.coordinating_agency_id:
         raise CaseError("多機関協働事業者は最初から事例を担当しています。")
     covered = consent_covers(case, agency=agency, part=Part.BASIC)
@@ -209,7 +210,7 @@ def add_member(*, case: Case, agency: Agency, by, _checked: bool = False) -> Cas
 
 @transaction.atomic
 def end_member(*, case: Case, agency: Agency, by, reason: str = "") -> None:
-    _require_change(by, case)
+    require_change(by, case)
     now = timezone.now()
     if not case.members.current().filter(agency=agency).update(ended_at=now):
         raise CaseError(f"{agency}は現在この事例の支援チームにいません。")
@@ -219,7 +220,7 @@ def end_member(*, case: Case, agency: Agency, by, reason: str = "") -> None:
 
 @transaction.atomic
 def add_tie(*, case: Case, by, label: str, kind: str, person=None, agency=None) -> Tie:
-    _require_change(by, case)
+    require_change(by, case)
     tie = Tie.objects.create(
         case=case, label=label or str(agency or ""), kind=kind, person=person, agency=agency
     )
@@ -252,7 +253,7 @@ def record_consent(
     expires_on: datetime.date | None = None,
     note: str = "",
 ) -> Consent:
-    _require_change(by, case)
+    require_change(by, case)
     scopes = list(scopes)
     if given_by == Consent.GivenBy.GUARDIAN and not guardian_name.strip():
         raise CaseError("代理人が同意した場合は代理人の氏名を入力してください。")
@@ -296,7 +297,7 @@ def record_consent(
 def withdraw_consent(*, consent: Consent, by, reason: str) -> Consent:
     """Withdrawal takes effect at once: team agencies lose the person's record now."""
     case = consent.case
-    _require_change(by, case)
+    require_change(by, case)
     if consent.withdrawn_at is not None:
         raise CaseError("この同意はすでに撤回されています。")
     if not reason.strip():
@@ -324,7 +325,7 @@ def save_assessment(
     *, case: Case, by, data: dict, members: Sequence[dict], problems: Sequence[dict]
 ) -> Assessment:
     """Record a new version of the assessment; earlier versions are kept as written."""
-    _require_change(by, case)
+    require_change(by, case)
     if case.current_consent() is None and case.stage not in (Stage.CONFERENCE, Stage.WATCHING):
         raise CaseError(
             "本人同意がないためアセスメントを記録できません: " + missing_consent_reason(case)
@@ -355,7 +356,7 @@ def save_assessment(
 @transaction.atomic
 def start_plan(*, case: Case, by) -> SupportPlan:
     """Start a draft: 初回, or 再プラン copied from the current plan with its role table."""
-    _require_change(by, case)
+    require_change(by, case)
     if case.stage != Stage.PLANNING:
         raise CaseError("支援プランは「プラン作成」の段階で作成します。")
     if case.plans.filter(status=PlanStatus.DRAFT).exists():
@@ -397,7 +398,7 @@ def update_plan(
 ) -> SupportPlan:
     """Save an edit of a draft plan, unless someone saved since ``expected_version``."""
     case = plan.case
-    _require_change(by, case)
+    require_change(by, case)
     if not plan.is_editable:
         raise CaseError("確定したプランは編集できません。再プランを作成してください。")
     _check_assignment_agencies(case, assignments)
@@ -427,7 +428,7 @@ def approve_plan(*, plan: SupportPlan, approver, decision=None, note: str = "") 
     case = Case.objects.select_for_update().get(pk=plan.case_id)
     plan = SupportPlan.objects.select_for_update().get(pk=plan.pk)
     if decision is None:
-        _require_change(approver, case)
+        require_change(approver, case)
         if not case.municipality.setting("plan_approval_without_meeting", False):
             raise CaseError(
                 "この自治体では、支援プランの確定には会議(重層的支援会議等)の決定が必要です。"
@@ -493,7 +494,7 @@ RESULT_STAGE: dict[str, str] = {
 @transaction.atomic
 def record_monitoring(*, case: Case, by, data: dict, reviews: Sequence[dict] = ()) -> Monitoring:
     """評価: record the review, then move the case as the result says (終結 needs closure)."""
-    _require_change(by, case)
+    require_change(by, case)
     if case.stage == Stage.SUPPORT:
         case = transition(case=case, to=Stage.MONITORING, by=by, reason="モニタリング実施")
     if case.stage != Stage.MONITORING:
@@ -523,7 +524,7 @@ def record_monitoring(*, case: Case, by, data: dict, reviews: Sequence[dict] = (
 @transaction.atomic
 def add_note(*, case: Case, by, data: dict) -> CaseNote:
     """支援経過: record one contact on the case (date, means, counterpart, content)."""
-    _require_change(by, case)
+    require_change(by, case)
     if case.is_closed:
         raise CaseError("終結した事例には支援経過を記録できません。")
     if data["date"] > timezone.localdate():
@@ -571,7 +572,7 @@ def close_case(
 ) -> Closure:
     """終結評価: record the closure, hand back (つなぎ戻し) and end the team's involvement."""
     if decision is None:
-        _require_change(by, case)
+        require_change(by, case)
     if hasattr(case, "closure"):
         raise CaseError("この事例はすでに終結しています。")
     _check_move(Case.objects.get(pk=case.pk), Stage.CLOSED, reason_note, "via_closure")

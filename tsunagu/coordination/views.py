@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
 from django.http import Http404, HttpResponse
@@ -36,11 +35,6 @@ from .models import (
 def _require_part(user, case: Case, part: str) -> None:
     if part not in policy.case_parts(user, case):
         raise Http404("この情報を閲覧する権限がありません。")
-
-
-def _holder_or_403(user, case: Case) -> None:
-    if not policy.can_change_case(user, case):
-        raise PermissionDenied("この事例を変更できるのは多機関協働事業者の担当者のみです。")
 
 
 def _refused(request, error: CaseError, case: Case):
@@ -217,7 +211,7 @@ def _notes_page(request, case: Case, form):
 @require_POST
 def add_note(request, pk):
     case = policy.get_case_or_404(request.user, pk)
-    _holder_or_403(request.user, case)
+    actions.require_change(request.user, case)
     form = _note_form(request.POST)
     if form.is_valid():
         try:
@@ -247,7 +241,7 @@ def _meeting_decisions(user, case):
 @require_POST
 def move(request, pk):
     case = policy.get_case_or_404(request.user, pk)
-    _holder_or_403(request.user, case)
+    actions.require_change(request.user, case)
     form = forms.MoveForm(request.POST)
     if not form.is_valid() or form.cleaned_data["to"] not in Stage.values:
         messages.error(request, "移動先の段階を選んでください。")
@@ -269,7 +263,7 @@ def move(request, pk):
 @require_POST
 def add_member(request, pk):
     case = policy.get_case_or_404(request.user, pk)
-    _holder_or_403(request.user, case)
+    actions.require_change(request.user, case)
     form = forms.MemberForm(request.POST, case=case)
     if not form.is_valid():
         messages.error(request, "支援チームに加える機関を選んでください。")
@@ -285,7 +279,7 @@ def add_member(request, pk):
 @require_POST
 def end_member(request, pk, agency_pk):
     case = policy.get_case_or_404(request.user, pk)
-    _holder_or_403(request.user, case)
+    actions.require_change(request.user, case)
     member = get_object_or_404(case.members.current(), agency_id=agency_pk)
     try:
         actions.end_member(case=case, agency=member.agency, by=request.user)
@@ -299,7 +293,7 @@ def tie_form(request, pk):
     """The eco-map tie form, loaded when 「つながりを追加」 is opened (htmx) or as a page:
     its selects cost more to render than the rest of the case page's forms."""
     case = policy.get_case_or_404(request.user, pk)
-    _holder_or_403(request.user, case)
+    actions.require_change(request.user, case)
     people = _household_people(case)
     audit.log(request.user, "view", case, person=case.focus_person_id, purpose="つながりの追加")
     template = "coordination/tie_form.html" + ("#form" if request.htmx else "")
@@ -311,7 +305,7 @@ def tie_form(request, pk):
 @require_POST
 def add_tie(request, pk):
     case = policy.get_case_or_404(request.user, pk)
-    _holder_or_403(request.user, case)
+    actions.require_change(request.user, case)
     form = forms.TieForm(request.POST, case=case, people=_household_people(case))
     if not form.is_valid():
         messages.error(
@@ -336,7 +330,7 @@ def ecomap_svg(request, pk):
 @login_required
 def consent_new(request, pk):
     case = policy.get_case_or_404(request.user, pk)
-    _holder_or_403(request.user, case)
+    actions.require_change(request.user, case)
     form = forms.ConsentForm(request.POST or None, case=case)
     if request.method == "POST" and form.is_valid():
         data = {k: form.cleaned_data[k] for k in form.Meta.fields}
@@ -356,7 +350,7 @@ def consent_new(request, pk):
 def consent_withdraw(request, pk):
     consent = get_object_or_404(Consent, pk=pk)
     case = policy.get_case_or_404(request.user, consent.case_id)
-    _holder_or_403(request.user, case)
+    actions.require_change(request.user, case)
     form = forms.WithdrawForm(request.POST)
     try:
         reason = form.cleaned_data["reason"] if form.is_valid() else ""
@@ -382,7 +376,7 @@ def _member_initial(case: Case):
 @login_required
 def assessment_new(request, pk):
     case = policy.get_case_or_404(request.user, pk)
-    _holder_or_403(request.user, case)
+    actions.require_change(request.user, case)
     latest = case.latest_assessment()
     if latest:
         initial = forms.AssessmentForm(instance=latest).initial
@@ -431,7 +425,7 @@ def assessment_detail(request, pk):
 @require_POST
 def plan_start(request, pk):
     case = policy.get_case_or_404(request.user, pk)
-    _holder_or_403(request.user, case)
+    actions.require_change(request.user, case)
     try:
         plan = actions.start_plan(case=case, by=request.user)
     except CaseError as error:
@@ -476,7 +470,7 @@ def _assignment_rows(formset) -> list[dict]:
 @login_required
 def plan_edit(request, pk):
     plan, case = _plan_for(request.user, pk)
-    _holder_or_403(request.user, case)
+    actions.require_change(request.user, case)
     if not plan.is_editable:
         messages.error(request, "確定したプランは編集できません。再プランを作成してください。")
         return redirect("coordination:plan", pk=plan.pk)
@@ -518,7 +512,7 @@ def plan_edit(request, pk):
 @require_POST
 def plan_approve(request, pk):
     plan, case = _plan_for(request.user, pk)
-    _holder_or_403(request.user, case)
+    actions.require_change(request.user, case)
     form = forms.ApproveForm(request.POST)
     note = form.cleaned_data["note"] if form.is_valid() else ""
     try:
@@ -552,7 +546,7 @@ def assignment_status(request, pk):
 @login_required
 def monitoring_new(request, pk):
     case = policy.get_case_or_404(request.user, pk)
-    _holder_or_403(request.user, case)
+    actions.require_change(request.user, case)
     plan = case.current_plan()
     assignments = list(plan.assignments.select_related("agency")) if plan else []
     form = forms.MonitoringForm(request.POST or None, assignments=assignments)
@@ -571,7 +565,7 @@ def monitoring_new(request, pk):
 @login_required
 def close(request, pk):
     case = policy.get_case_or_404(request.user, pk)
-    _holder_or_403(request.user, case)
+    actions.require_change(request.user, case)
     form = forms.ClosureForm(request.POST or None, case=case)
     if request.method == "POST" and form.is_valid():
         try:
