@@ -1,4 +1,5 @@
-"""Printouts laid out like the municipal 様式: the assessment sheet and the plan, PDF and xlsx.
+"""Printouts laid out like the municipal 様式: the assessment sheet, the plan and the
+支援経過記録, PDF and xlsx.
 
 PDF: WeasyPrint from a print template, with Debian's Noto CJK fonts (fonts-noto-cjk) and
 the ecomap inlined as SVG — nothing is fetched from outside. xlsx: openpyxl, one sheet in
@@ -185,6 +186,47 @@ def plan_xlsx(request, pk):
     sheet.grid(ROLE_HEADERS, _role_rows(plan))
     sheet.pairs([("重層的支援会議での協議・確定", _approval_text(plan))])
     return _download(sheet.save(), XLSX, f"plan-{case.pk}-{plan.number}.xlsx")
+
+
+# --- 支援経過記録 ---------------------------------------------------------------------------
+
+
+def _notes(user, pk):
+    """The case and its notes, oldest first as on the paper form (支援経過 part required)."""
+    case = policy.get_case_or_404(user, pk)
+    if Part.NOTES not in policy.case_parts(user, case):
+        raise Http404("この情報を閲覧する権限がありません。")
+    return case, list(case.notes.select_related("recorded_by").order_by("date", "pk"))
+
+
+@login_required
+def notes_pdf(request, pk):
+    case, notes = _notes(request.user, pk)
+    audit.log(request.user, "export", case, person=case.focus_person_id, purpose="支援経過PDF")
+    pdf = render_pdf("coordination/print/notes.html", {"case": case, "notes": notes})
+    return _download(pdf, PDF, f"notes-{case.pk}.pdf")
+
+
+@login_required
+def notes_xlsx(request, pk):
+    case, notes = _notes(request.user, pk)
+    audit.log(request.user, "export", case, person=case.focus_person_id, purpose="支援経過xlsx")
+    sheet = _Sheet("支援経過記録", case)
+    sheet.heading("支援経過")
+    sheet.grid(
+        ["日付", "手段", "相手方", "内容", "記録者"],
+        [
+            [
+                f"{n.date:%Y-%m-%d}",
+                n.get_means_display(),
+                n.counterpart,
+                n.content,
+                str(n.recorded_by),
+            ]
+            for n in notes
+        ],
+    )
+    return _download(sheet.save(), XLSX, f"notes-{case.pk}.xlsx")
 
 
 class _Sheet:

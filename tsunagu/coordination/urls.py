@@ -31,5 +31,7 @@ urlpatterns = [
     path("<int:pk>/monitoring/new/", views.monitoring_new, name="monitoring_new"),
     path("<int:pk>/notes/", views.notes, name="notes"),
     path("<int:pk>/notes/add/", views.add_note, name="add_note"),
+    path("<int:pk>/notes/pdf/", printouts.notes_pdf, name="notes_pdf"),
+    path("<int:pk>/notes/xlsx/", printouts.notes_xlsx, name="notes_xlsx"),
     path("<int:pk>/close/", views.close, name="close"),
 ]

@@ -1,10 +1,12 @@
 """支援経過記録 on a case: the coordinator records, team members read with the 支援経過 part."""
 
 import datetime
+import io
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from openpyxl import load_workbook
 
 from tsunagu.access.models import AuditEvent
 from tsunagu.coordination import actions
@@ -133,3 +135,24 @@ def test_case_page_shows_the_newest_ten_with_a_link_to_all(client, coordinator, 
     assert reverse("coordination:notes", args=[team_case.pk]) in body
     full = client.get(reverse("coordination:notes", args=[team_case.pk])).content.decode()
     assert "電話 11 日前" in full
+
+
+def test_notes_print_as_xlsx_and_pdf_for_readers_only(
+    client, coordinator, partner, owner, unrelated, team_case
+):
+    record(team_case, coordinator)
+    client.force_login(partner)  # on the team with the 支援経過 part
+    response = client.get(reverse("coordination:notes_xlsx", args=[team_case.pk]))
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    cells = [c for row in sheet.iter_rows(values_only=True) for c in row if c]
+    assert "長男と初めて話せた。" in cells and "訪問" in cells
+    assert team_case.focus_person.full_name in " ".join(map(str, cells))
+    pdf = client.get(reverse("coordination:notes_pdf", args=[team_case.pk]))
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    exports = AuditEvent.objects.filter(user=partner, action="export", object_id=str(team_case.pk))
+    assert exports.count() == 2
+    for user in (owner, unrelated):  # 基本情報 only / not on the team
+        client.force_login(user)
+        for name in ("coordination:notes_xlsx", "coordination:notes_pdf"):
+            assert client.get(reverse(name, args=[team_case.pk])).status_code == 404
