@@ -234,6 +234,13 @@ def test_consultation_to_plan_approved_in_a_meeting(user_browser, kobayashi):
     b.page.get_by_text("つながりを追加", exact=True).click()  # the form loads when opened
     b.page.get_by_label("関係の種類").wait_for()
     b.step_check("case-in-support")
+    b.page.get_by_text("支援経過を記録する", exact=True).click()
+    b.page.locator("[name='note-means']").select_option(label="訪問")
+    b.page.locator("[name='note-counterpart']").fill("本人・母")
+    b.page.locator("[name='note-content']").fill("自宅を訪問し、プランの内容を本人と母に説明した。")
+    submit(b, "支援経過を記録")
+    assert b.page.get_by_text("自宅を訪問し、プランの内容を本人と母に説明した。").is_visible()
+    b.step_check("case-note-recorded")
     b.logout()
 
     call_command("run_reminders", stdout=io.StringIO())
