@@ -24,9 +24,19 @@ class MunicipalityAdmin(admin.ModelAdmin):
 
 @admin.register(Agency)
 class AgencyAdmin(admin.ModelAdmin):
-    list_display = ["name", "kind", "operating_form", "department", "municipality", "in_profile"]
-    list_filter = ["municipality", "kind", "in_profile"]
-    search_fields = ["name"]
+    list_display = [
+        "name",
+        "formal_name",
+        "kind",
+        "operating_form",
+        "department",
+        "parent",
+        "municipality",
+        "in_profile",
+    ]
+    list_filter = ["municipality", "kind", "scope", "outside_welfare", "in_profile"]
+    search_fields = ["name", "formal_name", "short_name"]
+    autocomplete_fields = ["department", "operator", "parent"]
 
 
 class DeliveryInline(admin.TabularInline):
@@ -43,13 +53,16 @@ class ProgrammeDepartmentInline(admin.TabularInline):
 
 @admin.register(Programme)
 class ProgrammeAdmin(admin.ModelAdmin):
-    list_display = ["name", "project", "sub_item", "field", "municipality"]
+    list_display = ["name", "variant", "project", "sub_item", "field", "municipality", "in_profile"]
+    search_fields = ["name", "variant"]
     list_filter = ["municipality", "project", "field", "in_profile"]
     inlines = [ProgrammeDepartmentInline, DeliveryInline]
 
 
 @admin.register(MeetingBody)
 class MeetingBodyAdmin(admin.ModelAdmin):
-    list_display = ["name", "consent_rule", "frequency", "municipality"]
-    list_filter = ["municipality"]
-    filter_horizontal = ["members"]
+    list_display = ["name", "consent_rule", "frequency", "convener", "parent", "municipality"]
+    list_filter = ["municipality", "consent_rule", "in_profile"]
+    search_fields = ["name"]
+    filter_horizontal = ["members", "co_conveners"]
+    autocomplete_fields = ["convener", "department", "parent"]

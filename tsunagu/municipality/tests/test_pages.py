@@ -3,6 +3,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from django.contrib.auth.models import Permission
 from django.urls import reverse
 
 from conftest import make_user
@@ -108,3 +109,29 @@ def test_page_queries_do_not_grow_with_the_profile(
     assert (
         "多機関協働事業7" in response.content.decode() or "支援会議7" in response.content.decode()
     )
+
+
+def test_admin_lists_and_edits_the_profile_details(minato, client):
+    """A 管理者 finds agencies by formal name and sees the plan's wording (正式名称, 類型) in
+    the configuration screens, with every profile field on the edit form."""
+    admin = make_user("kanri", minato.agencies.first(), Role.ADMIN)
+    admin.is_staff = True
+    admin.save()
+    admin.user_permissions.set(Permission.objects.filter(content_type__app_label="municipality"))
+    client.force_login(admin)
+    agency = minato.agencies.get(formal_name="社会福祉法人みなと町社会福祉協議会")
+    listing = client.get("/admin/municipality/agency/", {"q": "社会福祉法人"})
+    assert agency.name in listing.content.decode() and "正式名称" in listing.content.decode()
+    change = client.get(f"/admin/municipality/agency/{agency.pk}/change/").content.decode()
+    for label in ("正式名称", "略称", "上位の部署", "範囲"):
+        assert label in change
+    programme = minato.programmes.get(variant="（基本型）")
+    assert "（基本型）" in client.get("/admin/municipality/programme/").content.decode()
+    assert (
+        "類型"
+        in client.get(f"/admin/municipality/programme/{programme.pk}/change/").content.decode()
+    )
+    body = minato.meeting_bodies.first()
+    change = client.get(f"/admin/municipality/meetingbody/{body.pk}/change/").content.decode()
+    for label in ("共同主催", "構成員(表記)", "上位の会議"):
+        assert label in change
