@@ -4,6 +4,7 @@ DATABASE_URL  default: SQLite file var/tsunagu.sqlite3 (WAL, busy timeout)
 SECRET_KEY    default: generated once into var/secret_key for local use
 DEBUG         "1"/"true" to enable
 ALLOWED_HOSTS comma separated, default "127.0.0.1,localhost"
+AUDIT_ANCHOR_FILE  where anchor_audit appends the audit chain's end, default var/audit-anchors.jsonl
 """
 
 import os
@@ -142,6 +143,9 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = VAR_DIR / "staticfiles"
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.backend.DatabaseBackend"}}
+
+# Where anchor_audit appends the audit chain's end (docs/operations.md: keep it elsewhere).
+AUDIT_ANCHOR_FILE = Path(os.environ.get("AUDIT_ANCHOR_FILE", VAR_DIR / "audit-anchors.jsonl"))
 
 # The municipality profile this instance runs (see docs/profiles.md).
 TSUNAGU_PROFILE = os.environ.get("TSUNAGU_PROFILE", "")

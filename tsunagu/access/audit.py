@@ -2,7 +2,10 @@
 
 Each event's hash covers its own content and the previous event's hash, so
 ``manage.py verify_audit`` (``verify_chain``) finds the first event that was altered or
-removed. Writers serialise on the one ``AuditChainHead`` row (locked FOR UPDATE on
+removed. Someone able to rewrite the whole table could recompute every hash after their
+change, so ``manage.py anchor_audit`` writes the chain's current end (event id and hash)
+to a file kept outside the database, and ``verify_audit --anchors FILE`` checks that every
+anchored event is still there with the same hash (``check_anchors``). Writers serialise on the one ``AuditChainHead`` row (locked FOR UPDATE on
 PostgreSQL; SQLite's IMMEDIATE transactions already serialise), so the chain never forks.
 
 What to log: every view of a person's record or of a record about a person (``view``),
@@ -15,6 +18,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
+from pathlib import Path
 
 from django.db import transaction
 from django.utils import timezone
@@ -22,6 +27,7 @@ from django.utils import timezone
 from tsunagu.access.models import AuditChainHead, AuditEvent
 
 GENESIS = "0" * 64
+logger = logging.getLogger(__name__)
 
 
 def _digest(prev_hash: str, fields: dict) -> str:
@@ -102,6 +108,42 @@ def _locked_head() -> AuditChainHead:
 
 def _when(event: AuditEvent) -> str:
     return timezone.localtime(event.at).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def anchor() -> dict:
+    """The chain's current end, to be kept where the database's administrators cannot write."""
+    head = AuditChainHead.objects.filter(pk=1).first()
+    return {
+        "at": timezone.now().isoformat(timespec="seconds"),
+        "last_event_id": head.last_event_id if head else None,
+        "hash": head.hash if head else GENESIS,
+    }
+
+
+def write_anchor(path) -> str:
+    """Append the current anchor to ``path`` (one JSON object per line) and log it too, so
+    that it also reaches wherever the server's logs are kept. Returns the line."""
+    line = json.dumps(anchor(), ensure_ascii=False)
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a", encoding="utf-8") as out:
+        out.write(line + "\n")
+    logger.warning("audit anchor %s", line)
+    return line
+
+
+def check_anchors(anchors: list[dict]) -> str | None:
+    """Japanese description of the first anchor the log no longer matches, or None."""
+    for kept in anchors:
+        if kept["last_event_id"] is None:
+            continue
+        event = AuditEvent.objects.filter(pk=kept["last_event_id"]).first()
+        if event is None or event.hash != kept["hash"]:
+            return (
+                f"監査ログ #{kept['last_event_id']} が控え({kept['at']} 時点)と一致しません。"
+                "控えの作成後に、それ以前の記録が書き換えられています。"
+            )
+    return None
 
 
 def verify_chain() -> tuple[int, str | None]:

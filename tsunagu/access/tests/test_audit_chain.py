@@ -3,7 +3,7 @@ import threading
 
 import pytest
 from django.conf import settings
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import connection
 
 from tsunagu.access import audit
@@ -137,3 +137,51 @@ if settings.DATABASES["default"]["ENGINE"].endswith("postgresql"):
         assert len(hashes) == threads * per_thread
         assert len({prev for prev, _ in hashes}) == len(hashes), "two events share a predecessor"
         assert audit.verify_chain() == (threads * per_thread, None)
+
+
+def _rewrite_chain_from(event):
+    """What someone with write access to the table could do: change an event and recompute
+    every later hash and the head, so that the chain alone verifies again."""
+    _raw("UPDATE $t SET purpose = %s WHERE id = %s", "書き換え", event.pk)
+    prev = event.prev_hash
+    for e in AuditEvent.objects.filter(pk__gte=event.pk).order_by("pk"):
+        digest = audit._digest(prev, audit.event_fields(e))
+        _raw("UPDATE $t SET prev_hash = %s, hash = %s WHERE id = %s", prev, digest, e.pk)
+        prev = digest
+    AuditChainHead.objects.filter(pk=1).update(hash=prev)
+
+
+def _verify_with(capsys, anchors):
+    try:
+        call_command("verify_audit", anchors=str(anchors))
+    except SystemExit as exit_:
+        return exit_.code, capsys.readouterr().err
+    return 0, capsys.readouterr().out
+
+
+def test_an_anchor_kept_elsewhere_exposes_a_recomputed_chain(owner, capsys, tmp_path):
+    anchors = tmp_path / "anchors.jsonl"
+    events = _write_events(owner)
+    call_command("anchor_audit", to=str(anchors))
+    _write_events(owner, 2)
+    call_command("anchor_audit", to=str(anchors))
+    assert len(anchors.read_text(encoding="utf-8").splitlines()) == 2
+    assert _verify_with(capsys, anchors)[0] == 0
+
+    _rewrite_chain_from(events[1])
+    assert _verify(capsys)[0] == 0  # the chain alone no longer shows it
+    code, err = _verify_with(capsys, anchors)
+    assert code == 1
+    assert f"監査ログ #{events[-1].pk} が控え" in err and "書き換えられています" in err
+
+
+def test_an_unreadable_anchor_file_is_named_with_its_line(owner, tmp_path):
+    anchors = tmp_path / "anchors.jsonl"
+    _write_events(owner, 1)
+    call_command("anchor_audit", to=str(anchors))
+    with anchors.open("a", encoding="utf-8") as out:
+        out.write("{not json\n")
+    with pytest.raises(CommandError, match="2 行目を読めません"):
+        call_command("verify_audit", anchors=str(anchors))
+    with pytest.raises(CommandError, match="がありません"):
+        call_command("verify_audit", anchors=str(tmp_path / "none.jsonl"))
