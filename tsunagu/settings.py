@@ -155,4 +155,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
+    # The daily audit anchor goes to the server log too (access/audit.py write_anchor).
+    "loggers": {"tsunagu.access.audit": {"level": "INFO"}},
 }

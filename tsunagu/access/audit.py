@@ -128,7 +128,7 @@ def write_anchor(path) -> str:
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("a", encoding="utf-8") as out:
         out.write(line + "\n")
-    logger.warning("audit anchor %s", line)
+    logger.info("audit anchor %s", line)
     return line
 
 
