@@ -137,6 +137,7 @@ def case_detail(request, pk):
     context = {
         "case": case,
         "parts": parts,
+        "part_labels": [label for value, label in Part.choices if value in parts],
         "holder": holder,
         "can_change": policy.can_change_case(request.user, case),
         "moves": [(Stage(to), move) for to, move in transitions.manual_moves(case.stage)],
