@@ -154,7 +154,7 @@ def case_detail(request, pk):
         "own_assignments": own_assignments,
         "monitorings": case.monitorings.all() if Part.PLAN in parts else [],
         "closure": getattr(case, "closure", None),
-        "decisions": _meeting_decisions(request.user, case),
+        "decisions": _meeting_decisions(request.user, case) if Part.PLAN in parts else [],
         "ecomap": ecomap.render_svg(case) if Part.BASIC in parts else "",
         "member_form": forms.MemberForm(case=case),
         "note_form": _note_form(),

@@ -158,19 +158,19 @@ def test_notes_print_as_xlsx_and_pdf_for_readers_only(
             assert client.get(reverse(name, args=[team_case.pk])).status_code == 404
 
 
-def test_support_policy_shows_with_the_plan_part_and_parts_read_in_japanese(
+def test_policy_and_decisions_show_with_the_plan_part_and_parts_read_in_japanese(
     client, partner, owner, team_case
 ):
-    """A 支援方針 decided in a meeting is plan content: a team agency whose consent opens
-    only 基本情報 does not see it. The team member's notice names the parts in Japanese."""
+    """A 支援方針 and the 「会議での決定」 are plan content: a team agency whose consent opens
+    only 基本情報 sees neither. The team member's notice names the parts in Japanese."""
     team_case.policy = "長男の居場所づくりを優先する。"
     team_case.save(update_fields=["policy"])
     url = reverse("coordination:case", args=[team_case.pk])
     client.force_login(partner)  # every part
     body = client.get(url).content.decode()
-    assert "長男の居場所づくりを優先する。" in body
+    assert "長男の居場所づくりを優先する。" in body and "会議での決定" in body
     assert "本人同意の範囲内の情報(基本情報・アセスメント・支援プラン・支援経過)" in body
     client.force_login(owner)  # 基本情報 only
     body = client.get(url).content.decode()
-    assert "長男の居場所づくりを優先する。" not in body
+    assert "長男の居場所づくりを優先する。" not in body and "会議での決定" not in body
     assert "本人同意の範囲内の情報(基本情報)" in body
