@@ -446,29 +446,21 @@ def inbox(request):
         .order_by("due_on", "pk"),
         INBOX_ROWS,
     )
+    open_here = policy.visible_consultations(user).open()
+    rows = open_here.select_related("person")
     mine, more_mine = head(
-        policy.visible_consultations(user)
-        .open()
-        .filter(staff=user)
-        .select_related("person")
-        .only(*CONSULTATION_ROW, "received_at", "household_id"),
+        rows.filter(staff=user).only(*CONSULTATION_ROW, "received_at", "household_id"),
         INBOX_ROWS,
     )
     notes_due, more_notes = head(
-        ProgressNote.objects.filter(
-            consultation__in=policy.visible_consultations(user).open(),
-            next_date__range=(today, week_end),
-        )
+        ProgressNote.objects.filter(consultation__in=open_here, next_date__range=(today, week_end))
         .select_related("consultation__person")
         .only("next_date", "means", *(f"consultation__{f}" for f in CONSULTATION_ROW))
         .order_by("next_date", "pk"),
         INBOX_ROWS,
     )
     steps_due, more_steps = head(
-        policy.visible_consultations(user)
-        .open()
-        .filter(next_step_due__lte=week_end)
-        .select_related("person")
+        rows.filter(next_step_due__lte=week_end)
         .only(*CONSULTATION_ROW)
         .order_by("next_step_due", "pk"),
         INBOX_ROWS,
