@@ -5,8 +5,10 @@ Each event's hash covers its own content and the previous event's hash, so
 removed. Someone able to rewrite the whole table could recompute every hash after their
 change, so ``manage.py anchor_audit`` writes the chain's current end (event id and hash)
 to a file kept outside the database, and ``verify_audit --anchors FILE`` checks that every
-anchored event is still there with the same hash (``check_anchors``). Writers serialise on the one ``AuditChainHead`` row (locked FOR UPDATE on
-PostgreSQL; SQLite's IMMEDIATE transactions already serialise), so the chain never forks.
+anchored event is still there with the same hash (``check_anchors``).
+
+Writers serialise on the one ``AuditChainHead`` row (locked FOR UPDATE on PostgreSQL;
+SQLite's IMMEDIATE transactions already serialise), so the chain never forks.
 
 What to log: every view of a person's record or of a record about a person (``view``),
 every result list (``search``/``list``, with the ids shown in ``result_ids``), every export

@@ -327,7 +327,8 @@ def case_parts(user, case) -> set[str]:
     }
 
 
-def get_case_or_404(user, pk):
+def get_case_or_404(user, pk, *, part: str | None = None):
+    """The case, if ``user`` may open it — and, with ``part``, read that part of it."""
     case = (
         _case_models()
         .Case.objects.filter(pk=pk)
@@ -338,6 +339,8 @@ def get_case_or_404(user, pk):
     )
     if case is None or not can_view_case(user, case):
         raise Http404("指定された事例は見つからないか、閲覧する権限がありません。")
+    if part is not None and part not in case_parts(user, case):
+        raise Http404("この情報を閲覧する権限がありません。")
     return case
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from io import BytesIO
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
@@ -35,10 +35,7 @@ def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:
 
 def _load(user, model, pk, part: str):
     obj = get_object_or_404(model.objects.select_related("case__focus_person"), pk=pk)
-    case = policy.get_case_or_404(user, obj.case_id)
-    if part not in policy.case_parts(user, case):
-        raise Http404("この情報を閲覧する権限がありません。")
-    return obj, case
+    return obj, policy.get_case_or_404(user, obj.case_id, part=part)
 
 
 def _label(model, field: str) -> str:
@@ -193,9 +190,7 @@ def plan_xlsx(request, pk):
 
 def _notes(user, pk):
     """The case and its notes, oldest first as on the paper form (支援経過 part required)."""
-    case = policy.get_case_or_404(user, pk)
-    if Part.NOTES not in policy.case_parts(user, case):
-        raise Http404("この情報を閲覧する権限がありません。")
+    case = policy.get_case_or_404(user, pk, part=Part.NOTES)
     return case, list(case.notes.select_related("recorded_by").order_by("date", "pk"))
 
 

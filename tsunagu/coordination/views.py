@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -30,11 +30,6 @@ from .models import (
     Stage,
     SupportPlan,
 )
-
-
-def _require_part(user, case: Case, part: str) -> None:
-    if part not in policy.case_parts(user, case):
-        raise Http404("この情報を閲覧する権限がありません。")
 
 
 def _refused(request, error: CaseError, case: Case):
@@ -184,8 +179,7 @@ def _note_form(data=None):
 @login_required
 def notes(request, pk):
     """支援経過: every note of the case, newest first (the 支援経過 part of the consent)."""
-    case = policy.get_case_or_404(request.user, pk)
-    _require_part(request.user, case, Part.NOTES)
+    case = policy.get_case_or_404(request.user, pk, part=Part.NOTES)
     return _notes_page(request, case, _note_form())
 
 
@@ -319,8 +313,7 @@ def add_tie(request, pk):
 
 @login_required
 def ecomap_svg(request, pk):
-    case = policy.get_case_or_404(request.user, pk)
-    _require_part(request.user, case, Part.BASIC)
+    case = policy.get_case_or_404(request.user, pk, part=Part.BASIC)
     audit.log(request.user, "view", case, person=case.focus_person_id, purpose="エコマップ")
     return HttpResponse(ecomap.render_svg(case), content_type="image/svg+xml; charset=utf-8")
 
@@ -409,8 +402,7 @@ def assessment_new(request, pk):
 @login_required
 def assessment_detail(request, pk):
     assessment = get_object_or_404(Assessment.objects.select_related("case"), pk=pk)
-    case = policy.get_case_or_404(request.user, assessment.case_id)
-    _require_part(request.user, case, Part.ASSESSMENT)
+    case = policy.get_case_or_404(request.user, assessment.case_id, part=Part.ASSESSMENT)
     audit.log(request.user, "view", assessment, person=case.focus_person_id, purpose="アセスメント")
     return render(
         request,
@@ -436,8 +428,7 @@ def plan_start(request, pk):
 
 def _plan_for(user, pk) -> tuple[SupportPlan, Case]:
     plan = get_object_or_404(SupportPlan.objects.select_related("case"), pk=pk)
-    case = policy.get_case_or_404(user, plan.case_id)
-    _require_part(user, case, Part.PLAN)
+    case = policy.get_case_or_404(user, plan.case_id, part=Part.PLAN)
     return plan, case
 
 
