@@ -44,6 +44,90 @@ class PlanStage(models.Model):
         return self.name
 
 
+class AreaLevel(models.Model):
+    """A named layer of the municipality's 圏域 (e.g. 市全域 / 日常生活圏域 / 地区, 第1層 / 第2層).
+
+    ``depth`` 0 is the widest layer; an area's parent sits one layer up.
+    """
+
+    municipality = models.ForeignKey(Municipality, models.CASCADE, related_name="area_levels")
+    depth = models.PositiveSmallIntegerField("階層")
+    name = models.CharField("圏域の階層", max_length=50)
+
+    class Meta:
+        ordering = ["municipality", "depth"]
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "depth"], name="area_level_depth"),
+            models.UniqueConstraint(fields=["municipality", "name"], name="area_level_name"),
+        ]
+        verbose_name = verbose_name_plural = "圏域の階層"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AreaQuerySet(models.QuerySet):
+    def with_ancestors_of(self, area: "Area"):
+        """``area`` and every area above it (for 'resources serving this area')."""
+        return self.filter(pk__in=area.ancestor_ids())
+
+    def under(self, area: "Area"):
+        """``area`` and every area below it (for 'count by area, children included')."""
+        return self.filter(pk__in=area.descendant_ids())
+
+
+class Area(models.Model):
+    """One 圏域 of the profile: a node of the area tree, with the 町名/地区名 it covers."""
+
+    municipality = models.ForeignKey(Municipality, models.CASCADE, related_name="areas")
+    level = models.ForeignKey(AreaLevel, models.CASCADE, related_name="areas", verbose_name="階層")
+    name = models.CharField("圏域名", max_length=100)
+    parent = models.ForeignKey(
+        "self",
+        models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name="上位の圏域",
+    )
+    # 町名・地区名 covered, as the plan writes them, to place an address in an area.
+    towns = models.JSONField("町名・地区名", default=list, blank=True)
+    order = models.PositiveSmallIntegerField("順", default=0)
+    note = models.CharField("備考", max_length=200, blank=True)
+    # Kept when a profile reload no longer lists the area but records still point to it.
+    in_profile = models.BooleanField("プロファイルに記載", default=True)
+
+    objects = AreaQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["municipality", "level__depth", "order", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "level", "name"], name="area_name_per_level"
+            ),
+        ]
+        verbose_name = verbose_name_plural = "圏域"
+
+    def __str__(self) -> str:
+        return self.name
+
+    def ancestor_ids(self) -> list[int]:
+        ids, node = [], self
+        while node is not None:
+            ids.append(node.pk)
+            node = node.parent
+        return ids
+
+    def descendant_ids(self) -> list[int]:
+        ids, frontier = [self.pk], [self.pk]
+        while frontier:
+            frontier = list(
+                Area.objects.filter(parent_id__in=frontier).values_list("pk", flat=True)
+            )
+            ids.extend(frontier)
+        return ids
+
+
 class OperatingForm(models.TextChoices):
     DIRECT = "直営", "直営"
     CONTRACTED = "委託", "委託"
