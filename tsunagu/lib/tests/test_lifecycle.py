@@ -19,7 +19,7 @@ def test_open_moves_follow_the_table_and_the_side():
 
 
 def test_a_move_not_in_the_table_is_refused_with_the_next_possible_ones():
-    with pytest.raises(TransitionRefused, match="「終結」の記録を「把握」にはできません.*なし"):
+    with pytest.raises(TransitionRefused, match=r"「終結」の記録を「把握」にはできません.*なし"):
         LC.check("c", "a", {"worker"})
 
 
