@@ -55,6 +55,10 @@ INSTALLED_APPS = [
     "tsunagu.intake",
     "tsunagu.coordination",
     "tsunagu.meetings",
+    "tsunagu.outreach",
+    "tsunagu.participation",
+    "tsunagu.resources",
+    "tsunagu.reports",
     "tsunagu.demo",
 ]
 

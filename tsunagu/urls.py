@@ -19,4 +19,8 @@ urlpatterns += [
     path("intake/", include("tsunagu.intake.urls")),
     path("coordination/", include("tsunagu.coordination.urls")),
     path("meetings/", include("tsunagu.meetings.urls")),
+    path("outreach/", include("tsunagu.outreach.urls")),
+    path("participation/", include("tsunagu.participation.urls")),
+    path("resources/", include("tsunagu.resources.urls")),
+    path("reports/", include("tsunagu.reports.urls")),
 ]

@@ -112,7 +112,8 @@ class Area(models.Model):
         return self.name
 
     def ancestor_ids(self) -> list[int]:
-        ids, node = [], self
+        ids: list[int] = []
+        node: Area | None = self
         while node is not None:
             ids.append(node.pk)
             node = node.parent

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class OutreachConfig(AppConfig):
+    verbose_name = "アウトリーチ"
+    name = "tsunagu.outreach"
