@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from typing import cast
 
 from django import forms
 from django.utils import timezone
@@ -133,6 +132,8 @@ class DirectReferralForm(ReferralForm):
 
 
 class TransitionForm(forms.Form):
+    """One button of the つなぐシート: the move (``to``) and only what that move needs."""
+
     to = forms.ChoiceField(label="操作", choices=TaskStatus.choices)
     outcome = forms.ChoiceField(
         label="結果(完了のとき)", choices=[("", "---"), *Outcome.choices], required=False
@@ -145,14 +146,6 @@ class TransitionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         required=False,
     )
-
-    @classmethod
-    def for_task(cls, task, moves) -> TransitionForm:
-        """The form under one recipient task: only its moves, and ids carrying the task,
-        so several tasks' forms on one page keep their ids (and labels) apart."""
-        form = cls(auto_id=f"task-{task.pk}-%s")
-        cast(forms.ChoiceField, form.fields["to"]).choices = moves
-        return form
 
 
 class CoordinationRequestForm(forms.Form):

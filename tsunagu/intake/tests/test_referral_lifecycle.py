@@ -11,7 +11,6 @@ from tsunagu.access.models import AuditEvent, Involvement
 from tsunagu.accounts.models import Role
 from tsunagu.intake import actions
 from tsunagu.intake.models import (
-    TRANSITIONS,
     ConsentStatus,
     FailureReason,
     Outcome,
@@ -20,7 +19,7 @@ from tsunagu.intake.models import (
     TaskStatus,
 )
 from tsunagu.intake.tests.factories import details
-from tsunagu.intake.transitions import TransitionRefused, transition
+from tsunagu.intake.transitions import REFERRAL_TASK, TransitionRefused, transition
 from tsunagu.lib.workdays import add_working_days
 
 S = TaskStatus
@@ -102,13 +101,13 @@ def test_people_cannot_expire_a_task(task, owner, partner):
 @pytest.mark.parametrize(
     ("path", "to", "kwargs", "message"),
     [
-        ([S.RECEIVED], S.DECLINED, {}, "「辞退」には理由"),
+        ([S.RECEIVED], S.DECLINED, {}, "「辞退する」には理由"),
         ([S.RECEIVED, S.ACCEPTED], S.FAILED, {"reason": "x"}, "理由の区分"),
         (
             [S.RECEIVED, S.ACCEPTED],
             S.FAILED,
             {"failure_reason": FailureReason.NOT_REACHED, "reason": " "},
-            "「不成立」には理由",
+            "「つながらなかった」には理由",
         ),
         ([S.RECEIVED, S.ACCEPTED, S.IN_PROGRESS], S.COMPLETED, {}, "結果"),
         ([S.RECEIVED, S.ACCEPTED, S.IN_PROGRESS], S.COMPLETED, {"outcome": "bogus"}, "結果"),
@@ -124,7 +123,7 @@ def test_missing_outcome_or_reason_is_refused(task, partner, path, to, kwargs, m
 
 
 def test_withdrawal_needs_a_reason_and_ends_recipient_access(task, owner, partner):
-    with pytest.raises(TransitionRefused, match="「取下げ」には理由"):
+    with pytest.raises(TransitionRefused, match="「取り下げる」には理由"):
         transition(actor=owner, task=task, to=S.WITHDRAWN)
     transition(actor=owner, task=task, to=S.WITHDRAWN, reason="本人が転出")
     assert referral_involvement(task).get().ended_at is not None
@@ -150,7 +149,7 @@ def test_failed_records_its_reason_code(task, partner):
 
 @pytest.mark.parametrize("terminal", [S.COMPLETED, S.DECLINED, S.FAILED, S.WITHDRAWN, S.EXPIRED])
 def test_no_move_leaves_a_terminal_state(terminal):
-    assert not [pair for pair in TRANSITIONS if pair[0] == terminal]
+    assert not REFERRAL_TASK.moves_from(terminal)
 
 
 def test_terminal_task_refuses_every_further_move(task, partner, owner):

@@ -107,7 +107,6 @@ def test_recipient_access_ends_after_a_terminal_state(client, partner, referral,
     client_for(client, partner)
     url = reverse("intake:referral_detail", args=[referral.pk])
     assert client.get(url).status_code == 200
-    transition(actor=partner, task=task, to=S.RECEIVED)
     transition(actor=partner, task=task, to=S.ACCEPTED)
     transition(actor=partner, task=task, to=S.IN_PROGRESS)
     client.post(
@@ -138,16 +137,17 @@ def test_illegal_transition_through_the_ui_shows_the_japanese_message(client, pa
         {"to": S.COMPLETED, "outcome": Outcome.GOT_HELP},
         follow=True,
     )
+    # The redirect back to the sheet records its receipt (the recipient opened it).
     assert "「送付」の依頼を「完了」にはできません" in response.content.decode()
     task.refresh_from_db()
-    assert task.status == S.SENT
+    assert task.status == S.RECEIVED
 
 
 def test_decline_without_reason_is_refused_in_the_ui(client, partner, task):
     response = client_for(client, partner).post(
         reverse("intake:task_transition", args=[task.pk]), {"to": S.DECLINED}, follow=True
     )
-    assert "「辞退」には理由の入力が必要です" in response.content.decode()
+    assert "「辞退する」には理由の入力が必要です" in response.content.decode()
 
 
 def test_auditor_of_the_sender_cannot_withdraw(client, town, referral, task):
