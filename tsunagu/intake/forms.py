@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-
 from django import forms
 from django.utils import timezone
 

@@ -19,7 +19,7 @@ from tsunagu.intake.models import (
 )
 from tsunagu.lib.lifecycle import Lifecycle, Move, Step, TransitionRefused, run
 
-__all__ = ["TransitionRefused", "transition", "decide_request", "REFERRAL_TASK"]
+__all__ = ["REFERRAL_TASK", "TransitionRefused", "decide_request", "transition"]
 
 S = TaskStatus
 RECIPIENT = frozenset({Side.RECIPIENT.value})

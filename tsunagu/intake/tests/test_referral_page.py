@@ -1,9 +1,8 @@
 """The つなぐシート page with one form per recipient task keeps its HTML ids unique."""
 
+import re
 from collections import Counter
 from html.parser import HTMLParser
-
-import re
 
 import pytest
 from django.urls import reverse
