@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from tsunagu.access import audit, policy
 from tsunagu.intake.models import CoordinationRequest, CoordinationStatus
+from tsunagu.intake.transitions import COORDINATION_REQUEST, request_sides
 from tsunagu.lib.lists import head
 from tsunagu.people.models import Person
 
@@ -57,6 +58,10 @@ def case_list(request):
         .select_related("consultation__person", "from_agency")
         .order_by("requested_at")
     )
+    incoming = list(incoming)
+    for req in incoming:
+        sides = request_sides(request.user, req)
+        req.moves = dict(COORDINATION_REQUEST.open_moves(req.status, sides))
     audit.log(request.user, "list", "coordination.case", purpose="事例一覧")
     return render(request, "coordination/case_list.html", {"page": page, "incoming": incoming})
 
@@ -101,6 +106,21 @@ def open_from_request(request, pk):
     return redirect("coordination:case", pk=case.pk)
 
 
+@login_required
+@require_POST
+def decline_request(request, pk):
+    req = get_object_or_404(CoordinationRequest, pk=pk, to_agency_id__in=request.user.agency_ids())
+    form = forms.ReasonForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    try:
+        actions.decline_request(request=req, coordinator=request.user, reason=reason)
+    except CaseError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, f"{req.from_agency}からの支援依頼を受けないことを記録しました。")
+    return redirect("coordination:list")
+
+
 # --- the case page ----------------------------------------------------------------------
 
 
@@ -135,7 +155,9 @@ def case_detail(request, pk):
         "part_labels": [label for value, label in Part.choices if value in parts],
         "holder": holder,
         "can_change": policy.can_change_case(request.user, case),
-        "moves": [(Stage(to), move) for to, move in transitions.manual_moves(case.stage)],
+        "moves": [
+            (Stage(to), move) for to, move in transitions.CASE.open_moves(case.stage, {"holder"})
+        ],
         "events": case.events.select_related("by"),
         "members": case.team(),
         "consents": case.consents.prefetch_related(
