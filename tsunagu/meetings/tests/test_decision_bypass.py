@@ -93,7 +93,7 @@ def test_plan_approval_without_the_coordinating_agency_attending_is_refused(
         user=coordinator, session=session, kind="case", title="事例", case=team_case
     )
     actions.save_minutes(user=coordinator, session=session, text="協議した。")
-    with pytest.raises(MeetingRefused, match="多機関協働事業者.*の出席の記録が必要です"):
+    with pytest.raises(MeetingRefused, match=r"多機関協働事業者.*の出席の記録が必要です"):
         actions.record_decision(
             user=coordinator, agenda_item=item, kind="plan_approval", text="承認"
         )
