@@ -242,13 +242,19 @@ def add_member(*, case: Case, agency: Agency, by, _checked: bool = False) -> Cas
 
 
 @transaction.atomic
-def end_member(*, case: Case, agency: Agency, by, reason: str = "") -> None:
+def end_member(*, case: Case, agency: Agency, by, reason: str) -> None:
+    """チームから外す, with a reason; ``add_member`` puts the agency back on the team."""
     require_change(by, case)
+    if not reason.strip():
+        raise CaseError(f"{agency}を支援チームから外す理由を入力してください。")
     now = timezone.now()
-    if not case.members.current().filter(agency=agency).update(ended_at=now):
+    members = case.members.current().filter(agency=agency)
+    if not members.update(ended_at=now, end_reason=reason.strip()):
         raise CaseError(f"{agency}は現在この事例の支援チームにいません。")
     policy.end_involvement(source=SOURCE, source_id=case.pk, agency=agency, at=now)
-    audit.log(by, "team_end", case, person=case.focus_person_id, agency_ended=agency.pk)
+    audit.log(
+        by, "team_end", case, person=case.focus_person_id, agency_ended=agency.pk, reason=reason
+    )
 
 
 @transaction.atomic

@@ -158,6 +158,7 @@ class CaseMember(models.Model):
     added_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
     started_at = models.DateTimeField("参加日時")
     ended_at = models.DateTimeField("終了日時", null=True, blank=True)
+    end_reason = models.TextField("チームから外した理由", blank=True)
 
     objects = CaseMemberQuerySet.as_manager()
 

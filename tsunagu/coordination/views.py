@@ -285,10 +285,12 @@ def add_member(request, pk):
     if not form.is_valid():
         messages.error(request, "支援チームに加える機関を選んでください。")
         return redirect("coordination:case", pk=case.pk)
+    agency = form.cleaned_data["agency"]
     try:
-        actions.add_member(case=case, agency=form.cleaned_data["agency"], by=request.user)
+        actions.add_member(case=case, agency=agency, by=request.user)
     except CaseError as error:
         return _refused(request, error, case)
+    messages.success(request, f"{agency}を支援チームに加えました。")
     return redirect("coordination:case", pk=case.pk)
 
 
@@ -298,10 +300,15 @@ def end_member(request, pk, agency_pk):
     case = policy.get_case_or_404(request.user, pk)
     actions.require_change(request.user, case)
     member = get_object_or_404(case.members.current(), agency_id=agency_pk)
+    form = forms.ReasonForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
     try:
-        actions.end_member(case=case, agency=member.agency, by=request.user)
+        actions.end_member(case=case, agency=member.agency, by=request.user, reason=reason)
     except CaseError as error:
         return _refused(request, error, case)
+    messages.success(
+        request, f"{member.agency}を支援チームから外しました。必要になれば、もう一度加えられます。"
+    )
     return redirect("coordination:case", pk=case.pk)
 
 
@@ -330,6 +337,7 @@ def add_tie(request, pk):
         )
         return redirect("coordination:case", pk=case.pk)
     actions.add_tie(case=case, by=request.user, **form.cleaned_data)
+    messages.success(request, "エコマップにつながりを追加しました。")
     return redirect("coordination:case", pk=case.pk)
 
 
@@ -373,7 +381,11 @@ def consent_withdraw(request, pk):
         actions.withdraw_consent(consent=consent, by=request.user, reason=reason)
     except CaseError as error:
         return _refused(request, error, case)
-    messages.success(request, "同意の撤回を記録しました。共有は直ちに停止されます。")
+    messages.success(
+        request,
+        "同意の撤回を記録しました。共有は直ちに停止されます。"
+        "再び同意を得たときは「本人同意を記録」から記録してください。",
+    )
     return redirect("coordination:case", pk=case.pk)
 
 

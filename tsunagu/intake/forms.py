@@ -147,5 +147,13 @@ class TransitionForm(forms.Form):
     )
 
 
+class ReasonForm(forms.Form):
+    """The reason a safe action (終了, 再開) asks for before it is made."""
+
+    reason = forms.CharField(
+        label="理由", max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
 class CoordinationRequestForm(forms.Form):
     reason = forms.CharField(label="依頼理由", widget=forms.Textarea)

@@ -11,6 +11,7 @@ import datetime
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from tsunagu.municipality.models import Agency, Municipality
 
@@ -127,6 +128,7 @@ class Consultation(models.Model):
     next_step = models.CharField("次の対応", max_length=300, blank=True)
     next_step_due = models.DateField("次の対応の期日", null=True, blank=True)
     closed_at = models.DateTimeField("終了日時", null=True, blank=True)
+    close_reason = models.TextField("終了の理由", blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -157,6 +159,19 @@ class Consultation(models.Model):
     @property
     def is_open(self) -> bool:
         return self.closed_at is None
+
+    @property
+    def state(self) -> str:
+        """受付中 ("open") or 終了 ("closed"): the status its lifecycle moves
+        (intake/transitions.py), kept as ``closed_at`` which the lists filter on."""
+        return "open" if self.closed_at is None else "closed"
+
+    @state.setter
+    def state(self, value: str) -> None:
+        if value == "open":
+            self.closed_at = None
+        elif self.closed_at is None:
+            self.closed_at = timezone.now()
 
 
 class Means(models.TextChoices):

@@ -7,7 +7,9 @@ code that changes those statuses, each through ``tsunagu.lib.lifecycle.run``.
 from __future__ import annotations
 
 from tsunagu.access import audit, policy
+from tsunagu.access.models import Involvement
 from tsunagu.intake.models import (
+    Consultation,
     CoordinationRequest,
     CoordinationStatus,
     FailureReason,
@@ -250,4 +252,62 @@ def decide_request(*, actor, request: CoordinationRequest, to: str, reason: str 
         apply=apply,
         event=lambda step: None,
         audit_log=audit_log,
+    )
+
+
+# --- 相談受付: closed with a reason, reopened with a reason --------------------------------
+
+STAFF = frozenset({"staff"})
+CONSULTATION = Lifecycle(
+    name="相談受付",
+    labels={"open": "受付中", "closed": "終了"},
+    side_labels={"staff": "受付機関の担当者"},
+    table={
+        ("open", "closed"): Move("この相談受付を終了する", STAFF, needs_reason=True, danger=True),
+        ("closed", "open"): Move("相談受付を再開する", STAFF, needs_reason=True),
+    },
+)
+
+
+def consultation_sides(user, consultation: Consultation) -> set[str]:
+    return {"staff"} if policy.can_change_consultation(user, consultation) else set()
+
+
+def change_consultation(*, actor, consultation: Consultation, to: str, reason: str = ""):
+    """終了 (the agency's involvement ends) or 再開 (it is granted again) of a consultation."""
+
+    def apply(step: Step) -> None:
+        obj = step.obj
+        source = Involvement.Source.CONSULTATION
+        if step.to == "closed":
+            obj.closed_at = step.at
+            obj.close_reason = step.reason
+            policy.end_involvement(source=source, source_id=obj.pk, at=step.at)
+        else:
+            policy.grant_involvement(
+                person=obj.person, agency=obj.agency, source=source, source_id=obj.pk
+            )
+
+    def audit_log(step: Step) -> None:
+        audit.log(
+            actor,
+            "update",
+            step.obj,
+            person=step.obj.person_id,
+            closed=step.to == "closed",
+            reason=step.reason,
+        )
+
+    return run(
+        lifecycle=CONSULTATION,
+        queryset=Consultation.objects.select_related("person", "agency"),
+        pk=consultation.pk,
+        actor=actor,
+        to=to,
+        sides=lambda obj: consultation_sides(actor, obj),
+        reason=reason,
+        apply=apply,
+        event=lambda step: None,  # closed_at and close_reason on the row; the audit keeps each
+        audit_log=audit_log,
+        status_field="state",
     )

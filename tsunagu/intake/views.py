@@ -18,6 +18,7 @@ from tsunagu.intake.forms import (
     CoordinationRequestForm,
     DirectReferralForm,
     ProgressNoteForm,
+    ReasonForm,
     ReferralForm,
     TransitionForm,
 )
@@ -188,6 +189,9 @@ def consultation_detail(request, pk):
             "elsewhere": household_elsewhere.get(consultation.household_id, []),
             "person_elsewhere": policy.known_elsewhere(request.user, consultation.person),
             "can_change": policy.can_change_consultation(request.user, consultation),
+            "state_moves": transitions.CONSULTATION.open_moves(
+                consultation.state, transitions.consultation_sides(request.user, consultation)
+            ),
             "note_form": ProgressNoteForm(),
             "coordination_form": CoordinationRequestForm(),
         },
@@ -211,16 +215,33 @@ def _household_elsewhere(user, consultations) -> dict[int, list[str]]:
     return result
 
 
+def _change_consultation(request, pk, to: str, done: str):
+    consultation = policy.get_consultation_or_404(request.user, pk)
+    if not transitions.consultation_sides(request.user, consultation):
+        raise PermissionDenied("この相談受付を変更する権限がありません。")
+    form = ReasonForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    try:
+        transitions.change_consultation(
+            actor=request.user, consultation=consultation, to=to, reason=reason
+        )
+    except transitions.TransitionRefused as refused:
+        messages.error(request, str(refused))
+    else:
+        messages.success(request, done)
+    return redirect("intake:consultation_detail", pk=pk)
+
+
 @login_required
 @require_POST
 def consultation_close(request, pk):
-    consultation = policy.get_consultation_or_404(request.user, pk)
-    try:
-        actions.close_consultation(staff=request.user, consultation=consultation)
-        messages.success(request, "相談受付を終了しました。")
-    except actions.IntakeRefused as refused:
-        messages.error(request, str(refused))
-    return redirect("intake:consultation_detail", pk=pk)
+    return _change_consultation(request, pk, "closed", "相談受付を終了しました。")
+
+
+@login_required
+@require_POST
+def consultation_reopen(request, pk):
+    return _change_consultation(request, pk, "open", "相談受付を再開しました。")
 
 
 @login_required

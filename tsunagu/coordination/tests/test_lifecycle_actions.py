@@ -114,3 +114,50 @@ def test_case_page_offers_no_moves_to_others(client, case, who, request, town, c
         assert "中断する" not in response.content.decode()
     else:
         assert response.status_code == 404
+
+
+# --- safe actions: チームから外す asks for a reason; the agency can be added again --------
+
+
+@pytest.fixture
+def team(case, coordinator, town):
+    from .conftest import give_consent
+
+    give_consent(case, coordinator, town)
+    actions.add_member(case=case, agency=town.partner_agency, by=coordinator)
+    return case
+
+
+def test_removing_a_team_member_asks_a_reason_and_can_be_undone(client, coordinator, team, town):
+    client.force_login(coordinator)
+    page = client.get(reverse("coordination:case", args=[team.pk])).content.decode()
+    assert '<summary class="btn btn-danger">チームから外す…</summary>' in page
+    url = reverse("coordination:end_member", args=[team.pk, town.partner_agency.pk])
+    response = client.post(url, {"reason": ""}, follow=True)
+    assert "支援チームから外す理由を入力してください" in response.content.decode()
+    assert team.members.current().filter(agency=town.partner_agency).exists()
+    response = client.post(url, {"reason": "支援の役割を終えた"}, follow=True)
+    assert "を支援チームから外しました" in response.content.decode()
+    ended = team.members.get(agency=town.partner_agency)
+    assert ended.ended_at is not None and ended.end_reason == "支援の役割を終えた"
+    response = client.post(
+        reverse("coordination:add_member", args=[team.pk]),
+        {"agency": town.partner_agency.pk},
+        follow=True,
+    )
+    assert "を支援チームに加えました。" in response.content.decode()
+    assert team.members.current().filter(agency=town.partner_agency).exists()
+
+
+@pytest.mark.parametrize("who", ["owner", "partner", "unrelated", "admin_user", "auditor"])
+def test_only_the_holder_removes_team_members(client, team, town, who, request):
+    client.force_login(request.getfixturevalue(who))
+    url = reverse("coordination:end_member", args=[team.pk, town.partner_agency.pk])
+    assert client.post(url, {"reason": "x"}).status_code in (403, 404)
+    assert team.members.current().filter(agency=town.partner_agency).exists()
+
+
+def test_withdrawing_consent_is_a_danger_action_asking_what_happened(client, coordinator, team):
+    client.force_login(coordinator)
+    page = client.get(reverse("coordination:case", args=[team.pk])).content.decode()
+    assert '<summary class="btn btn-danger">同意の撤回を記録…</summary>' in page

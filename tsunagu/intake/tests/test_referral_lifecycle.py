@@ -19,7 +19,12 @@ from tsunagu.intake.models import (
     TaskStatus,
 )
 from tsunagu.intake.tests.factories import details
-from tsunagu.intake.transitions import REFERRAL_TASK, TransitionRefused, transition
+from tsunagu.intake.transitions import (
+    REFERRAL_TASK,
+    TransitionRefused,
+    change_consultation,
+    transition,
+)
 from tsunagu.lib.workdays import add_working_days
 
 S = TaskStatus
@@ -34,12 +39,26 @@ def test_taking_a_consultation_grants_the_agency_an_involvement(consultation, to
     assert list(rows.values_list("agency_id", "ended_at")) == [(town.owner_agency.pk, None)]
 
 
-def test_closing_a_consultation_ends_its_involvement(consultation, owner):
-    actions.close_consultation(staff=owner, consultation=consultation)
-    row = Involvement.objects.get(source="consultation", source_id=consultation.pk)
-    assert row.ended_at is not None
-    with pytest.raises(actions.IntakeRefused, match="すでに終了"):
-        actions.close_consultation(staff=owner, consultation=consultation)
+def test_closing_a_consultation_ends_its_involvement_and_reopening_grants_it_again(
+    consultation, owner
+):
+    rows = Involvement.objects.filter(source="consultation", source_id=consultation.pk)
+    with pytest.raises(TransitionRefused, match="「この相談受付を終了する」には理由"):
+        change_consultation(actor=owner, consultation=consultation, to="closed")
+    change_consultation(actor=owner, consultation=consultation, to="closed", reason="解決")
+    assert rows.get().ended_at is not None
+    with pytest.raises(TransitionRefused, match="「終了」の相談受付を「終了」にはできません"):
+        change_consultation(actor=owner, consultation=consultation, to="closed", reason="x")
+    reopened = change_consultation(
+        actor=owner, consultation=consultation, to="open", reason="再度の相談"
+    )
+    assert reopened.is_open and rows.filter(ended_at__isnull=True).count() == 1
+    assert (
+        AuditEvent.objects.filter(
+            object_type="intake.consultation", object_id=str(consultation.pk), action="update"
+        ).count()
+        == 2
+    )
 
 
 def test_whole_lifecycle_to_got_help_records_every_step(task, owner, partner, town):
