@@ -158,6 +158,7 @@ def case_detail(request, pk):
         "moves": [
             (Stage(to), move) for to, move in transitions.CASE.open_moves(case.stage, {"holder"})
         ],
+        "can_close": transitions.CASE.move(case.stage, Stage.CLOSED) is not None,
         "events": case.events.select_related("by"),
         "members": case.team(),
         "consents": case.consents.prefetch_related(
