@@ -199,6 +199,7 @@ def approve_in_meeting(b, receiver_name: str, coordinator_name: str):
     page.locator("form[action*='/minutes/']").get_by_role("button", name="保存する").click()
     page.wait_for_load_state()
     # A decision needs a session marked held (who and when are recorded).
+    b.step_check("session-planned")
     submit(b, "開催済にする")
     assert page.get_by_text("会議を「開催済」にしました。").is_visible()
     page.get_by_text("この議題の決定を記録", exact=True).click()
@@ -222,7 +223,13 @@ def test_consultation_to_plan_approved_in_a_meeting(user_browser, kobayashi):
     b.logout()
 
     b.login(kobayashi["counsellor"])
-    b.go(f"/intake/{consultation.pk}/")
+    b.go(f"/intake/referrals/{Referral.objects.get().pk}/")
+    # The sender reads the answer as a sentence and can only withdraw (a danger action).
+    assert b.page.get_by_text("さんが受け入れました。").is_visible()
+    assert b.page.get_by_text("取り下げる…").is_visible()
+    b.step_check("referral-sender-view")
+    b.page.get_by_role("link", name="元の相談受付に戻る").click()
+    b.page.wait_for_load_state()
     b.page.get_by_label("依頼理由").fill("介護・家計・就労の課題が重なり、多機関での支援が必要。")
     submit(b, "支援依頼を送る")
     b.step_check("coordination-requested")
