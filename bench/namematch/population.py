@@ -530,6 +530,8 @@ class Generator:
         n_negative = count // 4
         kinds = self.rng.choices(POSITIVE_KINDS, list(POSITIVE_MIX.values()), k=count - n_negative)
         for n, kind in enumerate(kinds):
+            if kind.startswith("foreign_") and not foreign:  # a small population may have none
+                kind = "kana_script"
             pool = foreign if kind.startswith("foreign_") else japanese
             for _ in range(50):  # find a person the variant actually changes
                 index = self.rng.choice(pool)
