@@ -50,7 +50,9 @@ def _value(value, unit: str, *, publish: bool, threshold: int) -> tuple[object, 
     return (float(value) if not isinstance(value, int) else value), ""
 
 
-def long_rows(report: Report, *, publish: bool, lines: dict[str, list[Line]] | None = None) -> list[list]:
+def long_rows(
+    report: Report, *, publish: bool, lines: dict[str, list[Line]] | None = None
+) -> list[list]:
     """Every value of the report, one per row (total, months, breakdowns)."""
     fy, threshold = report.fiscal_year, min_cell(report.municipality)
     wareki = fiscal_year_label(fy)
@@ -60,13 +62,40 @@ def long_rows(report: Report, *, publish: bool, lines: dict[str, list[Line]] | N
         for figure in section.figures:
             head = [fy, wareki, section.code, section.title, figure.code, figure.label, figure.unit]
             total = values[figure.code].value if figure.code in values else figure.value
-            rows.append(head + ["total", "", "合計", "", *_value(total, figure.unit, publish=publish, threshold=threshold)])
+            rows.append(
+                [
+                    *head,
+                    "total",
+                    "",
+                    "合計",
+                    "",
+                    *_value(total, figure.unit, publish=publish, threshold=threshold),
+                ]
+            )
             for month, count in zip(MONTHS, figure.monthly or [], strict=False):
                 year = fy if month >= 4 else fy + 1
-                rows.append(head + ["month", f"{month:02d}", f"{month}月", f"{year}-{month:02d}", *_value(count, figure.unit, publish=publish, threshold=threshold)])
+                rows.append(
+                    [
+                        *head,
+                        "month",
+                        f"{month:02d}",
+                        f"{month}月",
+                        f"{year}-{month:02d}",
+                        *_value(count, figure.unit, publish=publish, threshold=threshold),
+                    ]
+                )
             for dim, breakdown in figure.breakdowns.items():
                 for r in breakdown:
-                    rows.append(head + [dim, r.code, r.label, "", *_value(r.value, figure.unit, publish=publish, threshold=threshold)])
+                    rows.append(
+                        [
+                            *head,
+                            dim,
+                            r.code,
+                            r.label,
+                            "",
+                            *_value(r.value, figure.unit, publish=publish, threshold=threshold),
+                        ]
+                    )
     return rows
 
 
@@ -81,7 +110,19 @@ def to_xlsx(report: Report, lines: dict[str, list[Line]], *, publish: bool) -> b
     codes.append(["区分コード", "区分", "指標コード", "指標", "単位", "備考"])
     for section in report.sections:
         for figure in section.figures:
-            codes.append([safe_cell(v) for v in (section.code, section.title, figure.code, figure.label, figure.unit, figure.note)])
+            codes.append(
+                [
+                    safe_cell(v)
+                    for v in (
+                        section.code,
+                        section.title,
+                        figure.code,
+                        figure.label,
+                        figure.unit,
+                        figure.note,
+                    )
+                ]
+            )
     _presentation_sheet(workbook, report, lines, publish=publish)
     out = io.BytesIO()
     workbook.save(out)
@@ -91,7 +132,12 @@ def to_xlsx(report: Report, lines: dict[str, list[Line]], *, publish: bool) -> b
 def _presentation_sheet(workbook: Workbook, report: Report, lines, *, publish: bool) -> None:
     """For people: each section's figures as a table with a native bar chart beside it."""
     sheet = workbook.create_sheet("グラフ")
-    sheet.append([f"{report.municipality.name} {fiscal_year_label(report.fiscal_year, with_seireki=True)} 年度実績", ""])
+    sheet.append(
+        [
+            f"{report.municipality.name} {fiscal_year_label(report.fiscal_year, with_seireki=True)} 年度実績",
+            "",
+        ]
+    )
     row = 3
     for section in report.sections:
         counted = [line for line in lines[section.code] if line.figure.unit in COUNT_UNITS]
@@ -101,14 +147,24 @@ def _presentation_sheet(workbook: Workbook, report: Report, lines, *, publish: b
         sheet.cell(row=row, column=2, value="実績")
         for offset, line in enumerate(counted, start=1):
             sheet.cell(row=row + offset, column=1, value=safe_cell(line.figure.label))
-            number, _ = _value(line.value, line.figure.unit, publish=publish, threshold=min_cell(report.municipality))
+            number, _ = _value(
+                line.value,
+                line.figure.unit,
+                publish=publish,
+                threshold=min_cell(report.municipality),
+            )
             sheet.cell(row=row + offset, column=2, value=number if number != "" else None)
         chart = BarChart()
         chart.type = "bar"
         chart.title = section.title
         chart.legend = None
-        chart.add_data(Reference(sheet, min_col=2, min_row=row, max_row=row + len(counted)), titles_from_data=True)
-        chart.set_categories(Reference(sheet, min_col=1, min_row=row + 1, max_row=row + len(counted)))
+        chart.add_data(
+            Reference(sheet, min_col=2, min_row=row, max_row=row + len(counted)),
+            titles_from_data=True,
+        )
+        chart.set_categories(
+            Reference(sheet, min_col=1, min_row=row + 1, max_row=row + len(counted))
+        )
         chart.height, chart.width = 2 + 0.8 * len(counted), 16
         sheet.add_chart(chart, f"D{row}")
         row += max(len(counted) + 2, int(chart.height * 2) + 2)
@@ -127,12 +183,16 @@ def _cp932(value: str, problems: list[str]) -> str:
     return "".join(out)
 
 
-def csv_text(report: Report, *, publish: bool, encoding: str, lines=None) -> tuple[str, list[tuple[int, str, str]]]:
+def csv_text(
+    report: Report, *, publish: bool, encoding: str, lines=None
+) -> tuple[str, list[tuple[int, str, str]]]:
     """CSV text and, for CP932, each replaced character with its line and column."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, quoting=csv.QUOTE_ALL, lineterminator="\r\n")
     problems: list[tuple[int, str, str]] = []
-    for line_no, row in enumerate([HEADERS, *long_rows(report, publish=publish, lines=lines)], start=1):
+    for line_no, row in enumerate(
+        [HEADERS, *long_rows(report, publish=publish, lines=lines)], start=1
+    ):
         cells = ["" if v is None else str(safe_cell(v) if isinstance(v, str) else v) for v in row]
         if encoding == "cp932":
             fixed = []

@@ -513,8 +513,3 @@ def build_report(municipality: Municipality, fy: int, *, detail: bool = True) ->
         structure_section(municipality, fy, d),
     ]
     return Report(municipality, fy, [s for s in sections if s is not None])
-
-
-def headline_codes() -> list[str]:
-    """The figures the 主管課's home page shows against target."""
-    return ["consultations", "coordination_requests", "cases_opened", "plans", "closures"]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from tsunagu.lib.wareki import fiscal_year, fiscal_year_label
 from tsunagu.municipality.models import Municipality
@@ -42,7 +43,7 @@ class Line:
     """One figure with its target, last year's value and the trend across the plan period."""
 
     figure: Figure
-    value: object  # the 実績 (for a manual figure: as the 主管課 entered it)
+    value: Any  # the 実績 (for a manual figure: as the 主管課 entered it)
     text: str
     target: Decimal | None
     achieved: float | None  # 実績 / 目標 in %
@@ -63,9 +64,7 @@ def lines(report: Report, *, publish: bool) -> dict[str, list[Line]]:
     """Per section code, the lines of the report (targets and trend included)."""
     municipality, fy = report.municipality, report.fiscal_year
     threshold = min_cell(municipality)
-    targets = {
-        (t.fiscal_year, t.code): t for t in Target.objects.filter(municipality=municipality)
-    }
+    targets = {(t.fiscal_year, t.code): t for t in Target.objects.filter(municipality=municipality)}
     years = plan_years(municipality, fy)
     totals = {y: _totals(municipality, y, targets) for y in years if y != fy}
     totals[fy] = {f.code: _value(f, targets.get((fy, f.code))) for f in report.figures()}
@@ -90,7 +89,15 @@ def lines(report: Report, *, publish: bool) -> dict[str, list[Line]]:
                     previous=before,
                     change=_change(value, before),
                     trend=[
-                        (y, cell(totals[y].get(figure.code), figure.unit, publish=publish, threshold=threshold))
+                        (
+                            y,
+                            cell(
+                                totals[y].get(figure.code),
+                                figure.unit,
+                                publish=publish,
+                                threshold=threshold,
+                            ),
+                        )
                         for y in years
                     ],
                 )
@@ -98,7 +105,9 @@ def lines(report: Report, *, publish: bool) -> dict[str, list[Line]]:
     return out
 
 
-def rows_as_printed(rows: list[Row], unit: str, *, publish: bool, threshold: int) -> list[tuple[Row, str]]:
+def rows_as_printed(
+    rows: list[Row], unit: str, *, publish: bool, threshold: int
+) -> list[tuple[Row, str]]:
     return [(r, cell(r.value, unit, publish=publish, threshold=threshold)) for r in rows]
 
 
@@ -108,7 +117,7 @@ def _value(figure: Figure, target: Target | None):
     return figure.value
 
 
-def _totals(municipality: Municipality, fy: int, targets: dict) -> dict[str, object]:
+def _totals(municipality: Municipality, fy: int, targets: dict) -> dict[str, Any]:
     report = build_report(municipality, fy, detail=False)
     return {f.code: _value(f, targets.get((fy, f.code))) for f in report.figures()}
 

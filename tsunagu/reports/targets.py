@@ -41,11 +41,15 @@ class TargetForm(forms.Form):
         for figure in report.figures():
             row = current.get(figure.code)
             name = f"target_{figure.code}"
-            self.fields[name] = _number(f"{figure.label} 目標値({figure.unit})", row.target if row else None)
+            self.fields[name] = _number(
+                f"{figure.label} 目標値({figure.unit})", row.target if row else None
+            )
             actual = None
             if figure.manual:
                 actual = f"actual_{figure.code}"
-                self.fields[actual] = _number(f"{figure.label} 実績({figure.unit})", row.actual if row else None)
+                self.fields[actual] = _number(
+                    f"{figure.label} 実績({figure.unit})", row.actual if row else None
+                )
             self.rows.append((figure, self[name], self[actual] if actual else None))
 
 
@@ -77,12 +81,18 @@ def save_targets(*, user, report: Report, data: dict) -> Conflict | None:
     ).exists()
     current = {
         t.code: t
-        for t in Target.objects.filter(municipality=report.municipality, fiscal_year=report.fiscal_year)
+        for t in Target.objects.filter(
+            municipality=report.municipality, fiscal_year=report.fiscal_year
+        )
     }
     if data["stamp"] != _stamp(report):
         return Conflict(
             [
-                (f.label, current[f.code].target if f.code in current else None, data.get(f"target_{f.code}"))
+                (
+                    f.label,
+                    current[f.code].target if f.code in current else None,
+                    data.get(f"target_{f.code}"),
+                )
                 for f in report.figures()
             ]
         )
@@ -92,7 +102,9 @@ def save_targets(*, user, report: Report, data: dict) -> Conflict | None:
         row = current.get(figure.code)
         if row is None and target is None and actual is None:
             continue
-        row = row or Target(municipality=report.municipality, fiscal_year=report.fiscal_year, code=figure.code)
+        row = row or Target(
+            municipality=report.municipality, fiscal_year=report.fiscal_year, code=figure.code
+        )
         if row.pk and (row.target, row.actual) == (target, actual):
             continue
         row.target, row.actual, row.updated_by = target, actual, user

@@ -59,12 +59,16 @@ def report(request):
                 {
                     "figure": figure,
                     "dimension": dim,
-                    "rows": present.rows_as_printed(rows, figure.unit, publish=publish, threshold=threshold),
+                    "rows": present.rows_as_printed(
+                        rows, figure.unit, publish=publish, threshold=threshold
+                    ),
                     "chart": bar_chart(
                         f"{figure.label}({dim}別)",
                         [
                             (r.label, r.value, text)
-                            for r, text in present.rows_as_printed(rows, figure.unit, publish=publish, threshold=threshold)
+                            for r, text in present.rows_as_printed(
+                                rows, figure.unit, publish=publish, threshold=threshold
+                            )
                         ],
                     ),
                 }
@@ -84,7 +88,20 @@ def report(request):
             "threshold": threshold,
             "year_label": present.year_label(fy),
             "years": present.plan_years(municipality, fy),
-            "months": ["4月", "5月", "6月", "7月", "8月", "9月", "10月", "11月", "12月", "1月", "2月", "3月"],
+            "months": [
+                "4月",
+                "5月",
+                "6月",
+                "7月",
+                "8月",
+                "9月",
+                "10月",
+                "11月",
+                "12月",
+                "1月",
+                "2月",
+                "3月",
+            ],
             "can_edit": policy.can_edit_targets(request.user),
             "unconvertible": exports.unconvertible(built),
         },
@@ -112,7 +129,9 @@ def export_csv(request):
     municipality = _reader(request)
     fy, publish, encoding = _request_year(request)
     built = build_report(municipality, fy)
-    data = exports.to_csv(built, present.lines(built, publish=publish), publish=publish, encoding=encoding)
+    data = exports.to_csv(
+        built, present.lines(built, publish=publish), publish=publish, encoding=encoding
+    )
     content_type = f"text/csv; charset={'shift_jis' if encoding == 'cp932' else 'utf-8'}"
     return _download(request, data, f"nendo_jisseki_{fy}_{encoding}.csv", content_type, fy, "csv")
 

@@ -4,15 +4,26 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0001_initial'),
+        ("accounts", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='membership',
-            name='role',
-            field=models.CharField(choices=[('counsellor', '相談員'), ('coordinator', 'コーディネーター'), ('outreach', 'アウトリーチ支援員'), ('participation', '参加支援コーディネーター'), ('admin', '管理者'), ('auditor', '監査'), ('statistics', '統計')], max_length=20, verbose_name='役割'),
+            model_name="membership",
+            name="role",
+            field=models.CharField(
+                choices=[
+                    ("counsellor", "相談員"),
+                    ("coordinator", "コーディネーター"),
+                    ("outreach", "アウトリーチ支援員"),
+                    ("participation", "参加支援コーディネーター"),
+                    ("admin", "管理者"),
+                    ("auditor", "監査"),
+                    ("statistics", "統計"),
+                ],
+                max_length=20,
+                verbose_name="役割",
+            ),
         ),
     ]
