@@ -19,6 +19,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 
+from tsunagu.meetings.models import ResourceGap
 from tsunagu.municipality.models import Area, Municipality
 
 
@@ -284,4 +285,12 @@ class GapEvent(models.Model):
         verbose_name = verbose_name_plural = "不足資源の経過"
 
     def __str__(self) -> str:
-        return f"{self.gap} {self.from_status}→{self.to_status}"
+        return f"{self.gap} {self.from_label}→{self.to_label}"
+
+    @property
+    def from_label(self) -> str:
+        return ResourceGap.Status(self.from_status).label
+
+    @property
+    def to_label(self) -> str:
+        return ResourceGap.Status(self.to_status).label

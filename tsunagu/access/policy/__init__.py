@@ -552,3 +552,18 @@ def meeting_shared_persons(user, *, today=None) -> QuerySet[Person]:
     members = HouseholdMembership.objects.filter(household_id__in=households, left_on__isnull=True)
     ids = {focus for focus, _ in cases} | set(members.values_list("person_id", flat=True))
     return Person.objects.filter(pk__in=ids)
+
+
+from .resources import (  # noqa: E402, F401  (domain rules re-exported: policy.visible_resources …)
+    can_edit_register,
+    can_raise_gap,
+    can_view_gap_source,
+    get_gap_or_404,
+    get_organization_or_404,
+    get_resource_or_404,
+    register_edit_municipality_ids,
+    register_municipality_ids,
+    visible_gaps,
+    visible_organizations,
+    visible_resources,
+)

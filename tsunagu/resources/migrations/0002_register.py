@@ -7,143 +7,330 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('meetings', '0001_initial'),
-        ('municipality', '0004_areas'),
-        ('resources', '0001_organization'),
+        ("meetings", "0001_initial"),
+        ("municipality", "0004_areas"),
+        ("resources", "0001_organization"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='organization',
-            name='hsds_id',
-            field=models.UUIDField(editable=False, null=True, verbose_name='共通ID'),
+            model_name="organization",
+            name="hsds_id",
+            field=models.UUIDField(editable=False, null=True, verbose_name="共通ID"),
         ),
         migrations.CreateModel(
-            name='GapEvent',
+            name="GapEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('from_status', models.CharField(max_length=20, verbose_name='変更前')),
-                ('to_status', models.CharField(max_length=20, verbose_name='変更後')),
-                ('reason', models.TextField(blank=True, verbose_name='理由')),
-                ('at', models.DateTimeField(verbose_name='日時')),
-                ('actor', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('decision', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='gap_events', to='meetings.decision', verbose_name='会議の決定')),
-                ('gap', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='meetings.resourcegap')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("from_status", models.CharField(max_length=20, verbose_name="変更前")),
+                ("to_status", models.CharField(max_length=20, verbose_name="変更後")),
+                ("reason", models.TextField(blank=True, verbose_name="理由")),
+                ("at", models.DateTimeField(verbose_name="日時")),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "decision",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="gap_events",
+                        to="meetings.decision",
+                        verbose_name="会議の決定",
+                    ),
+                ),
+                (
+                    "gap",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="events",
+                        to="meetings.resourcegap",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '不足資源の経過',
-                'verbose_name_plural': '不足資源の経過',
-                'ordering': ['gap', 'at', 'pk'],
+                "verbose_name": "不足資源の経過",
+                "verbose_name_plural": "不足資源の経過",
+                "ordering": ["gap", "at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Resource',
+            name="Resource",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('hsds_id', models.UUIDField(default=uuid.uuid4, editable=False, unique=True, verbose_name='共通ID')),
-                ('name', models.CharField(max_length=200, verbose_name='名称')),
-                ('kind', models.CharField(choices=[('salon', 'サロン'), ('gathering', '通いの場'), ('exercise', '体操会場'), ('children_cafeteria', '子ども食堂'), ('ibasho', '居場所'), ('dementia_cafe', '認知症カフェ'), ('parenting_circle', '子育てサークル'), ('parenting_hub', '子育て支援拠点'), ('learning', '学習支援'), ('food_bank', 'フードバンク'), ('transport', '移動支援'), ('watching', '見守り活動'), ('other', 'その他')], max_length=30, verbose_name='種別')),
-                ('description', models.TextField(blank=True, verbose_name='内容')),
-                ('place_name', models.CharField(blank=True, max_length=200, verbose_name='会場名')),
-                ('address', models.CharField(blank=True, max_length=200, verbose_name='所在地')),
-                ('schedule_note', models.CharField(blank=True, max_length=200, verbose_name='日程(補足)')),
-                ('targets', models.CharField(blank=True, max_length=100, verbose_name='対象')),
-                ('fee', models.CharField(blank=True, max_length=100, verbose_name='参加費')),
-                ('accessibility', models.CharField(blank=True, max_length=200, verbose_name='バリアフリー・配慮')),
-                ('contact_label', models.CharField(blank=True, max_length=200, verbose_name='問い合わせ先')),
-                ('phone', models.CharField(blank=True, max_length=30, verbose_name='電話番号')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='メールアドレス')),
-                ('url', models.URLField(blank=True, verbose_name='ウェブサイト')),
-                ('helpers_count', models.PositiveIntegerField(default=0, verbose_name='担い手の人数')),
-                ('status', models.CharField(choices=[('active', '活動中'), ('paused', '休止'), ('ended', '終了')], default='active', max_length=10, verbose_name='状態')),
-                ('is_public', models.BooleanField(default=False, verbose_name='公開')),
-                ('internal_note', models.TextField(blank=True, verbose_name='内部メモ(非公開)')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='登録日時')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新日時')),
-                ('version', models.PositiveIntegerField(default=1, verbose_name='版')),
-                ('area', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='resources', to='municipality.area', verbose_name='圏域')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('municipality', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='resources', to='municipality.municipality')),
-                ('operator', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='resources', to='resources.organization', verbose_name='運営団体')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "hsds_id",
+                    models.UUIDField(
+                        default=uuid.uuid4, editable=False, unique=True, verbose_name="共通ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="名称")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("salon", "サロン"),
+                            ("gathering", "通いの場"),
+                            ("exercise", "体操会場"),
+                            ("children_cafeteria", "子ども食堂"),
+                            ("ibasho", "居場所"),
+                            ("dementia_cafe", "認知症カフェ"),
+                            ("parenting_circle", "子育てサークル"),
+                            ("parenting_hub", "子育て支援拠点"),
+                            ("learning", "学習支援"),
+                            ("food_bank", "フードバンク"),
+                            ("transport", "移動支援"),
+                            ("watching", "見守り活動"),
+                            ("other", "その他"),
+                        ],
+                        max_length=30,
+                        verbose_name="種別",
+                    ),
+                ),
+                ("description", models.TextField(blank=True, verbose_name="内容")),
+                ("place_name", models.CharField(blank=True, max_length=200, verbose_name="会場名")),
+                ("address", models.CharField(blank=True, max_length=200, verbose_name="所在地")),
+                (
+                    "schedule_note",
+                    models.CharField(blank=True, max_length=200, verbose_name="日程(補足)"),
+                ),
+                ("targets", models.CharField(blank=True, max_length=100, verbose_name="対象")),
+                ("fee", models.CharField(blank=True, max_length=100, verbose_name="参加費")),
+                (
+                    "accessibility",
+                    models.CharField(blank=True, max_length=200, verbose_name="バリアフリー・配慮"),
+                ),
+                (
+                    "contact_label",
+                    models.CharField(blank=True, max_length=200, verbose_name="問い合わせ先"),
+                ),
+                ("phone", models.CharField(blank=True, max_length=30, verbose_name="電話番号")),
+                (
+                    "email",
+                    models.EmailField(blank=True, max_length=254, verbose_name="メールアドレス"),
+                ),
+                ("url", models.URLField(blank=True, verbose_name="ウェブサイト")),
+                (
+                    "helpers_count",
+                    models.PositiveIntegerField(default=0, verbose_name="担い手の人数"),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("active", "活動中"), ("paused", "休止"), ("ended", "終了")],
+                        default="active",
+                        max_length=10,
+                        verbose_name="状態",
+                    ),
+                ),
+                ("is_public", models.BooleanField(default=False, verbose_name="公開")),
+                ("internal_note", models.TextField(blank=True, verbose_name="内部メモ(非公開)")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="登録日時")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新日時")),
+                ("version", models.PositiveIntegerField(default=1, verbose_name="版")),
+                (
+                    "area",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="resources",
+                        to="municipality.area",
+                        verbose_name="圏域",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "municipality",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="resources",
+                        to="municipality.municipality",
+                    ),
+                ),
+                (
+                    "operator",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="resources",
+                        to="resources.organization",
+                        verbose_name="運営団体",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '社会資源',
-                'verbose_name_plural': '社会資源',
-                'ordering': ['municipality', 'name', 'pk'],
+                "verbose_name": "社会資源",
+                "verbose_name_plural": "社会資源",
+                "ordering": ["municipality", "name", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Coordinator',
+            name="Coordinator",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, verbose_name='氏名')),
-                ('role', models.CharField(blank=True, max_length=100, verbose_name='役割')),
-                ('is_public', models.BooleanField(default=False, verbose_name='氏名を公開')),
-                ('resource', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='coordinators', to='resources.resource')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, verbose_name="氏名")),
+                ("role", models.CharField(blank=True, max_length=100, verbose_name="役割")),
+                ("is_public", models.BooleanField(default=False, verbose_name="氏名を公開")),
+                (
+                    "resource",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="coordinators",
+                        to="resources.resource",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '世話役',
-                'verbose_name_plural': '世話役',
-                'ordering': ['resource', 'pk'],
+                "verbose_name": "世話役",
+                "verbose_name_plural": "世話役",
+                "ordering": ["resource", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='ActivityRecord',
+            name="ActivityRecord",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('period', models.CharField(choices=[('session', '1回ごと'), ('month', '月ごと')], max_length=10, verbose_name='記録の単位')),
-                ('held_on', models.DateField(verbose_name='開催日(月ごとは月初日)')),
-                ('sessions', models.PositiveIntegerField(default=1, verbose_name='開催回数')),
-                ('participants', models.PositiveIntegerField(default=0, verbose_name='参加者数(延べ)')),
-                ('helpers', models.PositiveIntegerField(default=0, verbose_name='担い手(延べ)')),
-                ('note', models.CharField(blank=True, max_length=200, verbose_name='備考')),
-                ('recorded_at', models.DateTimeField(auto_now_add=True, verbose_name='記録日時')),
-                ('recorded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('resource', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='activity_records', to='resources.resource')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "period",
+                    models.CharField(
+                        choices=[("session", "1回ごと"), ("month", "月ごと")],
+                        max_length=10,
+                        verbose_name="記録の単位",
+                    ),
+                ),
+                ("held_on", models.DateField(verbose_name="開催日(月ごとは月初日)")),
+                ("sessions", models.PositiveIntegerField(default=1, verbose_name="開催回数")),
+                (
+                    "participants",
+                    models.PositiveIntegerField(default=0, verbose_name="参加者数(延べ)"),
+                ),
+                ("helpers", models.PositiveIntegerField(default=0, verbose_name="担い手(延べ)")),
+                ("note", models.CharField(blank=True, max_length=200, verbose_name="備考")),
+                ("recorded_at", models.DateTimeField(auto_now_add=True, verbose_name="記録日時")),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "resource",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="activity_records",
+                        to="resources.resource",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '開催記録',
-                'verbose_name_plural': '開催記録',
-                'ordering': ['resource', '-held_on', '-pk'],
+                "verbose_name": "開催記録",
+                "verbose_name_plural": "開催記録",
+                "ordering": ["resource", "-held_on", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='Schedule',
+            name="Schedule",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('weekday', models.PositiveSmallIntegerField(choices=[(0, '月曜日'), (1, '火曜日'), (2, '水曜日'), (3, '木曜日'), (4, '金曜日'), (5, '土曜日'), (6, '日曜日')], verbose_name='曜日')),
-                ('weeks', models.CharField(blank=True, max_length=20, verbose_name='第何週')),
-                ('opens_at', models.TimeField(blank=True, null=True, verbose_name='開始')),
-                ('closes_at', models.TimeField(blank=True, null=True, verbose_name='終了')),
-                ('resource', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='schedules', to='resources.resource')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "weekday",
+                    models.PositiveSmallIntegerField(
+                        choices=[
+                            (0, "月曜日"),
+                            (1, "火曜日"),
+                            (2, "水曜日"),
+                            (3, "木曜日"),
+                            (4, "金曜日"),
+                            (5, "土曜日"),
+                            (6, "日曜日"),
+                        ],
+                        verbose_name="曜日",
+                    ),
+                ),
+                ("weeks", models.CharField(blank=True, max_length=20, verbose_name="第何週")),
+                ("opens_at", models.TimeField(blank=True, null=True, verbose_name="開始")),
+                ("closes_at", models.TimeField(blank=True, null=True, verbose_name="終了")),
+                (
+                    "resource",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="schedules",
+                        to="resources.resource",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '日程',
-                'verbose_name_plural': '日程',
-                'ordering': ['resource', 'weekday', 'opens_at', 'pk'],
+                "verbose_name": "日程",
+                "verbose_name_plural": "日程",
+                "ordering": ["resource", "weekday", "opens_at", "pk"],
             },
         ),
         migrations.AddIndex(
-            model_name='resource',
-            index=models.Index(fields=['municipality', 'area'], name='resource_by_area'),
+            model_name="resource",
+            index=models.Index(fields=["municipality", "area"], name="resource_by_area"),
         ),
         migrations.AddIndex(
-            model_name='resource',
-            index=models.Index(fields=['municipality', 'kind'], name='resource_by_kind'),
+            model_name="resource",
+            index=models.Index(fields=["municipality", "kind"], name="resource_by_kind"),
         ),
         migrations.AddIndex(
-            model_name='resource',
-            index=models.Index(fields=['municipality', 'name'], name='resource_by_name'),
+            model_name="resource",
+            index=models.Index(fields=["municipality", "name"], name="resource_by_name"),
         ),
         migrations.AddIndex(
-            model_name='activityrecord',
-            index=models.Index(fields=['held_on', 'resource'], name='activity_by_day'),
+            model_name="activityrecord",
+            index=models.Index(fields=["held_on", "resource"], name="activity_by_day"),
         ),
         migrations.AddIndex(
-            model_name='schedule',
-            index=models.Index(fields=['weekday', 'resource'], name='schedule_by_day'),
+            model_name="schedule",
+            index=models.Index(fields=["weekday", "resource"], name="schedule_by_day"),
         ),
     ]

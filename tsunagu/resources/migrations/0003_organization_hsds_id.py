@@ -13,16 +13,17 @@ def give_ids(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('resources', '0002_register'),
+        ("resources", "0002_register"),
     ]
 
     operations = [
         migrations.RunPython(give_ids, migrations.RunPython.noop),
         migrations.AlterField(
-            model_name='organization',
-            name='hsds_id',
-            field=models.UUIDField(default=uuid.uuid4, editable=False, unique=True, verbose_name='共通ID'),
+            model_name="organization",
+            name="hsds_id",
+            field=models.UUIDField(
+                default=uuid.uuid4, editable=False, unique=True, verbose_name="共通ID"
+            ),
         ),
     ]
