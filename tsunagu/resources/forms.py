@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime
+import unicodedata
 from typing import cast
 
 from django import forms
@@ -133,7 +134,8 @@ class ScheduleForm(forms.Form):
     )
 
     def clean_weeks(self) -> str:
-        text = self.cleaned_data["weeks"].replace("、", ",").replace("・", ",").replace(" ", "")
+        text = unicodedata.normalize("NFKC", self.cleaned_data["weeks"])
+        text = text.replace("、", ",").replace("・", ",").replace(" ", "")
         weeks = [w for w in text.split(",") if w]
         if any(not w.isascii() or not w.isdigit() or not 1 <= int(w) <= 5 for w in weeks):
             raise forms.ValidationError(
