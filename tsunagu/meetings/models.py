@@ -191,7 +191,9 @@ class ResourceGap(models.Model):
         related_name="resource_gaps",
         verbose_name="圏域",
     )
-    source_kind = models.CharField("把握のきっかけ", max_length=20, choices=Source, default=Source.DECISION)
+    source_kind = models.CharField(
+        "把握のきっかけ", max_length=20, choices=Source, default=Source.DECISION
+    )
     source_type = models.ForeignKey(
         "contenttypes.ContentType", models.PROTECT, null=True, blank=True, related_name="+"
     )

@@ -6,6 +6,8 @@ based on and is refused with ``Stale`` (carrying the saved row) when someone sav
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -34,7 +36,7 @@ def require_edit(user, municipality_id: int) -> None:
 
 
 def _save_versioned(obj: Model, *, expected_version: int, values: dict) -> None:
-    model = type(obj)
+    model: Any = type(obj)
     updated = model.objects.filter(pk=obj.pk, version=expected_version).update(
         **values, version=F("version") + 1
     )
@@ -145,6 +147,6 @@ def update_gap(*, user, gap: ResourceGap, expected_version: int, data: dict) -> 
 
 
 def gap_source(gap: ResourceGap) -> Model | None:
-    if gap.source_type_id is None or gap.source_id is None:
+    if gap.source_type is None or gap.source_id is None:
         return None
     return gap.source_type.get_all_objects_for_this_type(pk=gap.source_id).first()

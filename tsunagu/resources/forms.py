@@ -6,7 +6,7 @@ from typing import cast
 
 from django import forms
 
-from tsunagu.meetings.models import ResourceGap
+from tsunagu.meetings.models import Decision, ResourceGap
 from tsunagu.municipality.models import Area
 
 from .models import (
@@ -257,7 +257,10 @@ class GapMoveForm(forms.Form):
         max_length=2000,
     )
     decision = forms.ModelChoiceField(
-        label="根拠となる会議の決定", queryset=None, required=False, empty_label="なし"
+        label="根拠となる会議の決定",
+        queryset=Decision.objects.none(),
+        required=False,
+        empty_label="なし",
     )
     resource = forms.ModelChoiceField(
         label="開発した資源(開発済のとき)",

@@ -72,7 +72,7 @@ CSV_NAMES = {
     "attribute": "attributes.csv",
 }
 RRULE_DAYS = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
-STATUS_OUT = {
+STATUS_OUT: dict[str, str] = {
     ResourceStatus.ACTIVE: "active",
     ResourceStatus.PAUSED: "temporarily closed",
 }
@@ -177,7 +177,7 @@ def _service_rows(r: Resource, public_orgs: set[int], t: dict[str, list[dict]]) 
         "description": r.description,
         "status": STATUS_OUT[r.status],
     }
-    if r.operator_id in public_orgs:
+    if r.operator and r.operator.pk in public_orgs:
         service["organization_id"] = str(r.operator.hsds_id)
     if r.url:
         service["url"] = r.url
@@ -225,7 +225,7 @@ def _service_rows(r: Resource, public_orgs: set[int], t: dict[str, list[dict]]) 
         t["schedule"].append(
             {"id": derived_id(sid, "schedule:note"), "service_id": sid, "notes": r.schedule_note}
         )
-    if r.area_id:
+    if r.area:
         t["service_area"].append(
             {
                 "id": derived_id(sid, "service_area"),
@@ -243,7 +243,7 @@ def _service_rows(r: Resource, public_orgs: set[int], t: dict[str, list[dict]]) 
                 "title": CONTACT_TITLE,
             }
         )
-    for index, person in enumerate(r.public_coordinators):
+    for index, person in enumerate(r.public_coordinators):  # type: ignore[attr-defined]
         contact = {
             "id": derived_id(sid, f"coordinator:{index}"),
             "service_id": sid,

@@ -125,7 +125,7 @@ def resource_snapshot(r: Resource) -> dict:
         "kind": r.kind,
         "description": r.description,
         "status": r.status,
-        "operator": str(r.operator.hsds_id) if r.operator_id else "",
+        "operator": str(r.operator.hsds_id) if r.operator else "",
         "url": r.url,
         "email": r.email,
         "fee": r.fee,
@@ -314,7 +314,9 @@ def import_document(*, user, municipality, data: bytes, apply: bool) -> Report:
             continue
         values = _organization_values(row, t, where, report)
         existing = Organization.objects.filter(hsds_id=row["id"], municipality=municipality).first()
-        _note(report, where, existing and organization_snapshot(existing), values, ORG_LABELS)
+        _note(
+            report, where, organization_snapshot(existing) if existing else None, values, ORG_LABELS
+        )
         orgs.append((row["id"], values, existing))
     known = {o[0] for o in orgs} | {
         str(u)
@@ -335,7 +337,9 @@ def import_document(*, user, municipality, data: bytes, apply: bool) -> Report:
             .prefetch_related("schedules", "coordinators")
             .first()
         )
-        _note(report, where, existing and resource_snapshot(existing), values, SERVICE_LABELS)
+        _note(
+            report, where, resource_snapshot(existing) if existing else None, values, SERVICE_LABELS
+        )
         services.append((row["id"], values, existing))
     if apply and not report.errors:
         _apply(user, municipality, orgs, services)

@@ -7,6 +7,8 @@ through ``public_fields`` — never internal memos, 担当者 or non-public coor
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -74,6 +76,15 @@ def index(request):
     if request.htmx:
         return render(request, "resources/index.html#results", context)
     return render(request, "resources/index.html", context)
+
+
+def _keep_input(form, error: actions.Stale) -> Any:
+    """Show the conflict, keep what the editor typed, and base the next save on the
+    version the other editor saved (the conflict screen)."""
+    form.add_error(None, str(error))
+    form.data = form.data.copy()
+    form.data["version"] = error.current.version  # type: ignore[attr-defined]
+    return error.current
 
 
 def _keep(request) -> str:
@@ -168,10 +179,7 @@ def resource_edit(request, pk: int):
                 coordinators=rows(coordinators),
             )
         except actions.Stale as error:
-            stale = error.current
-            form.add_error(None, str(error))
-            form.data = form.data.copy()
-            form.data["version"] = stale.version
+            stale = _keep_input(form, error)
         else:
             messages.success(request, f"「{resource.name}」を保存しました。")
             return redirect("resources:detail", pk=resource.pk)
@@ -240,10 +248,7 @@ def organization_edit(request, pk: int | None = None):
                     user=request.user, municipality=municipality, data=form.values()
                 )
         except actions.Stale as error:
-            stale = error.current
-            form.add_error(None, str(error))
-            form.data = form.data.copy()
-            form.data["version"] = stale.version
+            stale = _keep_input(form, error)
         else:
             messages.success(request, f"「{organization.name}」を保存しました。")
             return redirect("resources:organizations")
@@ -391,10 +396,7 @@ def gap_edit(request, pk: int):
                 data=data,
             )
         except actions.Stale as error:
-            stale = error.current
-            form.add_error(None, str(error))
-            form.data = form.data.copy()
-            form.data["version"] = stale.version
+            stale = _keep_input(form, error)
         else:
             messages.success(request, "不足資源を保存しました。")
             return redirect("resources:gap", pk=gap.pk)

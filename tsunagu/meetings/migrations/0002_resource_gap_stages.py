@@ -8,63 +8,110 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('contenttypes', '0002_remove_content_type_name'),
-        ('meetings', '0001_initial'),
-        ('municipality', '0004_areas'),
-        ('resources', '0002_register'),
+        ("contenttypes", "0002_remove_content_type_name"),
+        ("meetings", "0001_initial"),
+        ("municipality", "0004_areas"),
+        ("resources", "0002_register"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='resourcegap',
-            name='area',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='resource_gaps', to='municipality.area', verbose_name='圏域'),
+            model_name="resourcegap",
+            name="area",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="resource_gaps",
+                to="municipality.area",
+                verbose_name="圏域",
+            ),
         ),
         migrations.AddField(
-            model_name='resourcegap',
-            name='developed_resource',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='filled_gaps', to='resources.resource', verbose_name='開発した資源'),
+            model_name="resourcegap",
+            name="developed_resource",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="filled_gaps",
+                to="resources.resource",
+                verbose_name="開発した資源",
+            ),
         ),
         migrations.AddField(
-            model_name='resourcegap',
-            name='kind',
-            field=models.CharField(blank=True, max_length=30, verbose_name='求める資源の種別'),
+            model_name="resourcegap",
+            name="kind",
+            field=models.CharField(blank=True, max_length=30, verbose_name="求める資源の種別"),
         ),
         migrations.AddField(
-            model_name='resourcegap',
-            name='raised_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="resourcegap",
+            name="raised_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='resourcegap',
-            name='source_id',
+            model_name="resourcegap",
+            name="source_id",
             field=models.PositiveBigIntegerField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='resourcegap',
-            name='source_kind',
-            field=models.CharField(choices=[('decision', '会議の決定'), ('case', '事例'), ('outreach', 'アウトリーチの記録'), ('participation', '参加支援の記録'), ('staff', '職員の把握')], default='decision', max_length=20, verbose_name='把握のきっかけ'),
+            model_name="resourcegap",
+            name="source_kind",
+            field=models.CharField(
+                choices=[
+                    ("decision", "会議の決定"),
+                    ("case", "事例"),
+                    ("outreach", "アウトリーチの記録"),
+                    ("participation", "参加支援の記録"),
+                    ("staff", "職員の把握"),
+                ],
+                default="decision",
+                max_length=20,
+                verbose_name="把握のきっかけ",
+            ),
         ),
         migrations.AddField(
-            model_name='resourcegap',
-            name='source_type',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='contenttypes.contenttype'),
+            model_name="resourcegap",
+            name="source_type",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="contenttypes.contenttype",
+            ),
         ),
         migrations.AddField(
-            model_name='resourcegap',
-            name='version',
-            field=models.PositiveIntegerField(default=1, verbose_name='版'),
+            model_name="resourcegap",
+            name="version",
+            field=models.PositiveIntegerField(default=1, verbose_name="版"),
         ),
         migrations.AlterField(
-            model_name='resourcegap',
-            name='status',
-            field=models.CharField(choices=[('noticed', '把握'), ('open', '検討中'), ('developing', '開発中'), ('developed', '開発済'), ('dropped', '見送り')], default='open', max_length=20, verbose_name='状態'),
+            model_name="resourcegap",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("noticed", "把握"),
+                    ("open", "検討中"),
+                    ("developing", "開発中"),
+                    ("developed", "開発済"),
+                    ("dropped", "見送り"),
+                ],
+                default="open",
+                max_length=20,
+                verbose_name="状態",
+            ),
         ),
         migrations.AddIndex(
-            model_name='resourcegap',
-            index=models.Index(fields=['municipality', 'status'], name='gap_by_status'),
+            model_name="resourcegap",
+            index=models.Index(fields=["municipality", "status"], name="gap_by_status"),
         ),
     ]

@@ -116,7 +116,10 @@ def salon(town, areas, shakyo):
         helpers_count=6,
         schedule_note="祝日は休み",
         internal_note="会場の鍵は区長宅で管理",
-        schedules=[(0, "", datetime.time(10), datetime.time(12)), (3, "1,3", datetime.time(13, 30), None)],
+        schedules=[
+            (0, "", datetime.time(10), datetime.time(12)),
+            (3, "1,3", datetime.time(13, 30), None),
+        ],
         coordinators=[("世話役 公子", "代表", True), ("内緒 秘子", "会計", False)],
     )
 

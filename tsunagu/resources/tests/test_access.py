@@ -46,7 +46,8 @@ def test_admins_and_auditors_get_no_content(
 
 
 @pytest.mark.parametrize(
-    ("name", "kwargs"), [p for p in READ_PAGES + EDIT_PAGES if p[1]] + [("resources:gap", {"pk": "gap"})]
+    ("name", "kwargs"),
+    [p for p in READ_PAGES + EDIT_PAGES if p[1]] + [("resources:gap", {"pk": "gap"})],
 )
 def test_another_towns_user_gets_404_for_this_towns_records(
     client, outsider, name, kwargs, salon, shakyo, gap
@@ -97,9 +98,7 @@ def test_staff_pages_need_a_login(client, salon):
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
 
 
-def test_outsider_never_sees_another_towns_resources_in_own_register(
-    client, outsider, salon
-):
+def test_outsider_never_sees_another_towns_resources_in_own_register(client, outsider, salon):
     from tsunagu.resources.tests.conftest import make_resource
 
     class Other:

@@ -33,7 +33,9 @@ def _form(areas, **extra):
     return data
 
 
-def test_registering_a_resource_with_its_schedule_and_coordinators(client, owner, areas, community_programme):
+def test_registering_a_resource_with_its_schedule_and_coordinators(
+    client, owner, areas, community_programme
+):
     client.force_login(owner)
     response = client.post(reverse("resources:new"), _form(areas))
     assert response.status_code == 302
@@ -54,7 +56,9 @@ def test_registering_a_resource_with_its_schedule_and_coordinators(client, owner
         ("area", "999999999999999999999", "圏域"),
     ],
 )
-def test_bad_input_gets_a_message_not_a_500(client, owner, areas, community_programme, field, value, message):
+def test_bad_input_gets_a_message_not_a_500(
+    client, owner, areas, community_programme, field, value, message
+):
     client.force_login(owner)
     response = client.post(reverse("resources:new"), _form(areas, **{field: value}))
     assert response.status_code == 200
@@ -62,7 +66,9 @@ def test_bad_input_gets_a_message_not_a_500(client, owner, areas, community_prog
     assert not Resource.objects.filter(name="すみれ通いの場").exists()
 
 
-def test_concurrent_edit_shows_the_conflict_and_keeps_the_first_save(client, coordinator, salon, areas):
+def test_concurrent_edit_shows_the_conflict_and_keeps_the_first_save(
+    client, coordinator, salon, areas
+):
     client.force_login(coordinator)
     url = reverse("resources:edit", args=[salon.pk])
     data = _form(areas, name="ひまわりサロン(改)", version=salon.version)
@@ -78,9 +84,39 @@ def test_activity_records_feed_the_year_figures(client, coordinator, salon, town
     client.force_login(coordinator)
     url = reverse("resources:activity_add", args=[salon.pk])
     for day, participants in [("2025-04-07", 12), ("2025-04-14", 9), ("2026-03-31", 10)]:
-        assert client.post(url, {"period": "session", "held_on": day, "participants": participants, "helpers": 3, "sessions": 1}).status_code == 302
-    client.post(url, {"period": "month", "held_on": "2025-05-20", "sessions": 4, "participants": 40, "helpers": 8})
-    client.post(url, {"period": "session", "held_on": "2026-04-01", "participants": 99, "helpers": 1, "sessions": 1})
+        assert (
+            client.post(
+                url,
+                {
+                    "period": "session",
+                    "held_on": day,
+                    "participants": participants,
+                    "helpers": 3,
+                    "sessions": 1,
+                },
+            ).status_code
+            == 302
+        )
+    client.post(
+        url,
+        {
+            "period": "month",
+            "held_on": "2025-05-20",
+            "sessions": 4,
+            "participants": 40,
+            "helpers": 8,
+        },
+    )
+    client.post(
+        url,
+        {
+            "period": "session",
+            "held_on": "2026-04-01",
+            "participants": 99,
+            "helpers": 1,
+            "sessions": 1,
+        },
+    )
     assert ActivityRecord.objects.get(period="month").held_on == datetime.date(2025, 5, 1)
     f = year_figures(town.municipality, 2025)
     assert (f.sessions, f.participants) == (7, 71)
@@ -96,7 +132,13 @@ def test_future_activity_is_refused(client, coordinator, salon):
     client.force_login(coordinator)
     response = client.post(
         reverse("resources:activity_add", args=[salon.pk]),
-        {"period": "session", "held_on": "2099-01-01", "participants": 1, "helpers": 0, "sessions": 1},
+        {
+            "period": "session",
+            "held_on": "2099-01-01",
+            "participants": 1,
+            "helpers": 0,
+            "sessions": 1,
+        },
     )
     assert response.status_code == 400 and "未来の日付" in response.content.decode()
 

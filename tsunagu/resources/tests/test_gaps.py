@@ -15,7 +15,11 @@ def gap(client, partner, areas, community_programme):
     client.force_login(partner)
     response = client.post(
         reverse("resources:gap_new"),
-        {"title": "夜間のひきこもり居場所", "description": "夜に集まれる場がない", "area": areas["north"].pk},
+        {
+            "title": "夜間のひきこもり居場所",
+            "description": "夜に集まれる場がない",
+            "area": areas["north"].pk,
+        },
     )
     assert response.status_code == 302
     return ResourceGap.objects.get(title="夜間のひきこもり居場所")
@@ -53,9 +57,7 @@ def test_unrelated_user_cannot_raise_a_gap_from_a_case_they_cannot_see(client, u
     assert response.status_code == 404
 
 
-def test_stages_move_with_reasons_and_developed_links_the_resource(
-    client, coordinator, gap, salon
-):
+def test_stages_move_with_reasons_and_developed_links_the_resource(client, coordinator, gap, salon):
     client.force_login(coordinator)
     assert _move(client, gap, to="open").status_code == 302
     assert _move(client, gap, to="developing").status_code == 302
@@ -64,11 +66,20 @@ def test_stages_move_with_reasons_and_developed_links_the_resource(
     assert _move(client, gap, to="developed", resource=salon.pk).status_code == 302
     gap.refresh_from_db()
     assert gap.status == "developed" and gap.developed_resource == salon
-    assert [e.to_status for e in GapEvent.objects.filter(gap=gap)] == ["open", "developing", "developed"]
-    assert "夜間のひきこもり居場所" in client.get(reverse("resources:detail", args=[salon.pk])).content.decode()
+    assert [e.to_status for e in GapEvent.objects.filter(gap=gap)] == [
+        "open",
+        "developing",
+        "developed",
+    ]
+    assert (
+        "夜間のひきこもり居場所"
+        in client.get(reverse("resources:detail", args=[salon.pk])).content.decode()
+    )
 
 
-def test_dropping_needs_a_reason_and_illegal_moves_are_refused_in_japanese(client, coordinator, gap):
+def test_dropping_needs_a_reason_and_illegal_moves_are_refused_in_japanese(
+    client, coordinator, gap
+):
     client.force_login(coordinator)
     response = _move(client, gap, to="dropped")
     assert "理由の入力が必要" in response.content.decode()
@@ -95,7 +106,11 @@ def test_meeting_decision_gap_starts_at_open_and_the_decision_can_move_it(
     item = meetings.add_agenda_item(user=coordinator, session=session, kind="free", title="居場所")
     meetings.save_minutes(user=coordinator, session=session, text="居場所の不足を協議")
     decision = meetings.record_decision(
-        user=coordinator, agenda_item=item, kind="resource_development", text="居場所を検討する", gap_title="居場所"
+        user=coordinator,
+        agenda_item=item,
+        kind="resource_development",
+        text="居場所を検討する",
+        gap_title="居場所",
     )
     gap = decision.resource_gap
     assert gap.status == "open" and gap.source_kind == "decision"
@@ -110,7 +125,9 @@ def test_meeting_decision_gap_starts_at_open_and_the_decision_can_move_it(
 
 
 def test_gap_list_filters_by_area_including_sub_areas(client, partner, gap, areas):
-    ResourceGap.objects.create(municipality=gap.municipality, title="南の学習支援", area=areas["south"])
+    ResourceGap.objects.create(
+        municipality=gap.municipality, title="南の学習支援", area=areas["south"]
+    )
     client.force_login(partner)
     north = client.get(reverse("resources:gaps"), {"area": areas["north"].pk}).content.decode()
     assert "夜間のひきこもり居場所" in north and "南の学習支援" not in north

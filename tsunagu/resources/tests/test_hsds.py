@@ -25,7 +25,14 @@ def test_export_validates_against_the_official_schema(exported):
     document = json.loads(exported)
     assert hsds.schema_errors(document) == []
     assert [s["name"] for s in document["service"]] == ["ひまわりサロン"]
-    for table in ("organization", "location", "schedule", "service_at_location", "service_area", "contact"):
+    for table in (
+        "organization",
+        "location",
+        "schedule",
+        "service_at_location",
+        "service_area",
+        "contact",
+    ):
         assert document[table], table
     byday = {s.get("byday") for s in document["schedule"]}
     assert {"MO", "1TH,3TH"} <= byday
@@ -48,14 +55,20 @@ def test_schema_check_names_table_row_and_field(exported):
 def test_export_import_round_trip_has_no_difference(exported, coordinator, town):
     Resource.objects.all().delete()
     Organization.objects.all().delete()
-    dry = import_document(user=coordinator, municipality=town.municipality, data=exported, apply=False)
+    dry = import_document(
+        user=coordinator, municipality=town.municipality, data=exported, apply=False
+    )
     assert not dry.errors and dry.count("新規登録") == 2
     assert not Resource.objects.exists()  # a dry run writes nothing
-    done = import_document(user=coordinator, municipality=town.municipality, data=exported, apply=True)
+    done = import_document(
+        user=coordinator, municipality=town.municipality, data=exported, apply=True
+    )
     assert done.applied
     again = hsds.to_json(hsds.export_tables(town.municipality))
     assert json.loads(again) == json.loads(exported)
-    unchanged = import_document(user=coordinator, municipality=town.municipality, data=again, apply=False)
+    unchanged = import_document(
+        user=coordinator, municipality=town.municipality, data=again, apply=False
+    )
     assert unchanged.count("変更なし") == 2
     assert AuditEvent.objects.filter(action="import").exists()
 
@@ -64,7 +77,9 @@ def test_import_reports_changes_by_field(exported, coordinator, town):
     document = json.loads(exported)
     document["service"][0]["fees_description"] = "無料"
     data = json.dumps(document).encode()
-    report = import_document(user=coordinator, municipality=town.municipality, data=data, apply=False)
+    report = import_document(
+        user=coordinator, municipality=town.municipality, data=data, apply=False
+    )
     assert any(line.action == "更新" and "参加費" in line.detail for line in report.lines)
 
 

@@ -59,5 +59,7 @@ def test_unknown_town_is_404(client, db):
 
 def test_logged_in_staff_see_no_staff_menu_on_public_pages(client, coordinator, town, salon):
     client.force_login(coordinator)
-    body = client.get(reverse("resources:public_index", args=[town.municipality.slug])).content.decode()
+    body = client.get(
+        reverse("resources:public_index", args=[town.municipality.slug])
+    ).content.decode()
     assert "協働 四郎" not in body and "ログアウト" not in body

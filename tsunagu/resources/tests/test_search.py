@@ -10,7 +10,9 @@ from .conftest import make_resource
 
 @pytest.fixture
 def many(town, areas, salon, internal_cafe):
-    make_resource(town, "町全域の移動支援", kind="transport", area=areas["whole"], targets="elderly,disabled")
+    make_resource(
+        town, "町全域の移動支援", kind="transport", area=areas["whole"], targets="elderly,disabled"
+    )
     make_resource(
         town,
         "南の子ども食堂",
@@ -53,7 +55,13 @@ def test_kind_day_and_keyword(client, partner, many):
 
 @pytest.mark.parametrize(
     "params",
-    [{"area": "99999999999999999999"}, {"day": "９"}, {"q": "a\x00b"}, {"kind": "nope"}, {"page": "x"}],
+    [
+        {"area": "99999999999999999999"},
+        {"day": "９"},
+        {"q": "a\x00b"},
+        {"kind": "nope"},
+        {"page": "x"},
+    ],
 )
 def test_odd_input_never_breaks_the_search(client, partner, many, params):
     client.force_login(partner)
