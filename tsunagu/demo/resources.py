@@ -21,6 +21,7 @@ from tsunagu.resources.models import (
     ResourceKind,
     Schedule,
 )
+from tsunagu.resources.search import search_text
 
 RESOURCES_PER_SCALE = {"small": 40, "city": 2_000, "large": 20_000}
 BATCH = 2_000
@@ -118,6 +119,8 @@ def create_resources(municipality, *, scale: str, seed: int, today: datetime.dat
             _resource(municipality, rng, places, orgs, i)
             for i in range(start, min(total, start + BATCH))
         ]
+        for r in batch:
+            r.search_text = search_text(r)
         Resource.objects.bulk_create(batch)
         records += _details(batch, rng, today)
         made += len(batch)

@@ -17,6 +17,7 @@ from tsunagu.access import audit, policy
 from tsunagu.meetings.models import ResourceGap
 
 from .models import ActivityRecord, Coordinator, Organization, Resource, Schedule
+from .search import refresh_search_text
 
 
 class Stale(Exception):
@@ -46,6 +47,7 @@ def _save_versioned(obj: Model, *, expected_version: int, values: dict) -> None:
 
 
 def _replace_rows(resource: Resource, schedules: list[dict], coordinators: list[dict]) -> None:
+    refresh_search_text(Resource.objects.filter(pk=resource.pk))
     resource.schedules.all().delete()
     Schedule.objects.bulk_create(Schedule(resource=resource, **row) for row in schedules)
     resource.coordinators.all().delete()
@@ -94,6 +96,7 @@ def update_organization(
 ) -> Organization:
     require_edit(user, organization.municipality_id)
     _save_versioned(organization, expected_version=expected_version, values=data)
+    refresh_search_text(organization.resources.all())
     audit.log(user, "update", organization, purpose="団体の更新", version=organization.version)
     return organization
 

@@ -17,6 +17,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.db.models import Q
 
 from tsunagu.access import audit
 from tsunagu.municipality.models import Area
@@ -31,6 +32,7 @@ from .models import (
     Schedule,
     Target,
 )
+from .search import refresh_search_text
 
 ORG_LABELS = {
     "name": "名称",
@@ -365,6 +367,7 @@ def _note(report: Report, where: str, old: dict | None, new: dict, labels: dict)
 
 @transaction.atomic
 def _apply(user, municipality, orgs, services) -> None:
+    touched: list[int] = []
     by_hsds: dict[str, Organization] = {}
     for hsds_id, values, existing in orgs:
         org = existing or Organization(
@@ -396,6 +399,7 @@ def _apply(user, municipality, orgs, services) -> None:
         if existing:
             resource.version += 1
         resource.save()
+        touched.append(resource.pk)
         resource.schedules.all().delete()
         Schedule.objects.bulk_create(
             Schedule(resource=resource, weekday=d, weeks=w, opens_at=o, closes_at=c)
@@ -405,3 +409,5 @@ def _apply(user, municipality, orgs, services) -> None:
         Coordinator.objects.bulk_create(
             Coordinator(resource=resource, name=n, role=r, is_public=True) for n, r in coordinators
         )
+    operators = [org.pk for org in by_hsds.values()]
+    refresh_search_text(Resource.objects.filter(Q(pk__in=touched) | Q(operator__in=operators)))

@@ -100,6 +100,9 @@ class Target(models.TextChoices):
     EVERYONE = "everyone", "誰でも"
 
 
+TARGET_LABELS = dict(Target.choices)
+
+
 class ResourceStatus(models.TextChoices):
     ACTIVE = "active", "活動中"
     PAUSED = "paused", "休止"
@@ -151,6 +154,9 @@ class Resource(models.Model):
     )
     is_public = models.BooleanField("公開", default=False)
     internal_note = models.TextField("内部メモ(非公開)", blank=True)
+    # Name, content, place, address and operator, NFKC-normalised and lower-cased
+    # (search.search_text): one plain LIKE instead of UPPER() over five columns and a join.
+    search_text = models.TextField(editable=False, default="")
     created_at = models.DateTimeField("登録日時", auto_now_add=True)
     updated_at = models.DateTimeField("更新日時", auto_now=True)
     created_by = models.ForeignKey(
@@ -178,7 +184,7 @@ class Resource(models.Model):
 
     @property
     def target_labels(self) -> list[str]:
-        return [Target(t).label for t in self.target_list if t in Target.values]
+        return [TARGET_LABELS[t] for t in self.target_list if t in TARGET_LABELS]
 
 
 WEEKDAYS = ["月", "火", "水", "木", "金", "土", "日"]

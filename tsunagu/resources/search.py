@@ -3,13 +3,33 @@ keyword. One function used by the staff search, the public directory and the boo
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from tsunagu.municipality.models import Area
 
-from .models import Schedule, Target
+from .models import Resource, Schedule, Target
+
+
+def normalise(text: str) -> str:
+    """Full/half width and case folded, so ＳＡＬＯＮ, salon and Salon find each other."""
+    return unicodedata.normalize("NFKC", text).lower()
+
+
+def search_text(resource: Resource) -> str:
+    operator = resource.operator.name if resource.operator else ""
+    parts = [resource.name, resource.description, resource.place_name, resource.address, operator]
+    return normalise(" ".join(p for p in parts if p))
+
+
+def refresh_search_text(resources: QuerySet) -> None:
+    """Rewrite the search text of ``resources`` (after an edit or an operator's rename)."""
+    rows = list(resources.select_related("operator"))
+    for r in rows:
+        r.search_text = search_text(r)
+    Resource.objects.bulk_update(rows, ["search_text"], batch_size=1000)
 
 
 @dataclass(frozen=True)
@@ -44,12 +64,6 @@ def search(resources: QuerySet, criteria: Criteria) -> QuerySet:
     if c.weekday is not None:
         on_day = Schedule.objects.filter(resource=OuterRef("pk"), weekday=c.weekday)
         resources = resources.filter(Exists(on_day))
-    for word in c.keyword.split():
-        resources = resources.filter(
-            Q(name__icontains=word)
-            | Q(description__icontains=word)
-            | Q(place_name__icontains=word)
-            | Q(address__icontains=word)
-            | Q(operator__name__icontains=word)
-        )
+    for word in normalise(c.keyword).split():
+        resources = resources.filter(search_text__contains=word)
     return resources

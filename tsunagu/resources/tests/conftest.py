@@ -36,6 +36,7 @@ from tsunagu.resources.models import (
     Resource,
     Schedule,
 )
+from tsunagu.resources.search import refresh_search_text
 
 
 @pytest.fixture
@@ -95,6 +96,7 @@ def make_resource(town, name, **fields) -> Resource:
         )
     for name_, role, public in coordinators:
         Coordinator.objects.create(resource=resource, name=name_, role=role, is_public=public)
+    refresh_search_text(Resource.objects.filter(pk=resource.pk))
     return resource
 
 

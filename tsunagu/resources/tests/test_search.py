@@ -83,3 +83,12 @@ def test_htmx_search_returns_only_the_results(client, partner, many):
     response = client.get(reverse("resources:index"), {"q": "サロン"}, HTTP_HX_REQUEST="true")
     body = response.content.decode()
     assert 'id="results"' in body and "<html" not in body
+
+
+def test_keyword_ignores_width_and_follows_an_operator_rename(client, coordinator, many, shakyo):
+    client.force_login(coordinator)
+    assert _names(client, q="ｻﾛﾝ 公民館") == {"ひまわりサロン"}  # half-width kana
+    url = reverse("resources:organization_edit", args=[shakyo.pk])
+    data = {"name": "ひまわり福祉会", "kind": "council", "version": shakyo.version}
+    assert client.post(url, data).status_code == 302
+    assert _names(client, q="福祉会") == {"ひまわりサロン"}
