@@ -31,7 +31,7 @@ from django.urls import reverse  # noqa: E402
 
 from tsunagu.accounts.models import Membership, Role, User  # noqa: E402
 from tsunagu.demo.resources import create_resources  # noqa: E402
-from tsunagu.municipality.models import Area, Municipality  # noqa: E402
+from tsunagu.municipality.models import Area, AreaLevel, Municipality  # noqa: E402
 from tsunagu.resources import hsds  # noqa: E402
 from tsunagu.resources.models import Resource  # noqa: E402
 
@@ -44,6 +44,8 @@ def prepare() -> Municipality:
     if not Municipality.objects.filter(slug=PROFILE).exists():
         call_command("load_profile", PROFILE, stdout=io.StringIO())
     m = Municipality.objects.get(slug=PROFILE)
+    if not Area.objects.filter(municipality=m).exists():
+        make_areas(m)
     if Resource.objects.filter(municipality=m).count() < 20_000:
         Resource.objects.filter(municipality=m).delete()
         made = create_resources(m, scale="large", seed=1, today=datetime.date(2026, 3, 31))
@@ -51,6 +53,31 @@ def prepare() -> Municipality:
         with connection.cursor() as cursor:
             cursor.execute("VACUUM ANALYZE")
     return m
+
+
+def make_areas(m: Municipality) -> None:
+    """Until profiles load their 圏域: a town-wide area, 5 日常生活圏域 and 30 地区 (the shape
+    of the seed plans), with the resources spread over the 地区."""
+    levels = [
+        AreaLevel.objects.create(municipality=m, depth=d, name=n)
+        for d, n in enumerate(["市全域", "日常生活圏域", "地区"])
+    ]
+    whole = Area.objects.create(municipality=m, level=levels[0], name=f"{m.name}全域")
+    leaves = []
+    for i in range(5):
+        zone = Area.objects.create(
+            municipality=m, level=levels[1], name=f"第{i + 1}圏域", parent=whole
+        )
+        leaves += [
+            Area.objects.create(
+                municipality=m, level=levels[2], name=f"第{i + 1}圏域{j + 1}地区", parent=zone
+            )
+            for j in range(6)
+        ]
+    rows = list(Resource.objects.filter(municipality=m).only("pk"))
+    for n, r in enumerate(rows):
+        r.area = leaves[n % len(leaves)]
+    Resource.objects.bulk_update(rows, ["area"], batch_size=2000)
 
 
 def reader(m: Municipality) -> User:
@@ -91,24 +118,29 @@ def main() -> None:
         },
     }
     print(f"resources: {total}, areas: {len(areas)}, runs per case: {RUNS}")
-    print(f"{'case':40} {'median ms':>10} {'p95 ms':>10}")
+    print(f"load average at start: {os.getloadavg()[0]:.1f} (the machine is shared)")
+    print(f"{'case':40} {'median ms':>10} {'p95 ms':>10} {'CPU p95 ms':>11}")
     worst = 0.0
     for label, params in cases.items():
         client.get(url, params)  # warm
-        samples = []
+        samples, cpu = [], []
         for _ in range(RUNS):
-            start = time.perf_counter()
+            start, start_cpu = time.perf_counter(), time.process_time()
             response = client.get(url, params)
             samples.append((time.perf_counter() - start) * 1000)
+            cpu.append((time.process_time() - start_cpu) * 1000)
             assert response.status_code == 200
         worst = max(worst, p95(samples))
-        print(f"{label:40} {statistics.median(samples):10.1f} {p95(samples):10.1f}")
+        print(
+            f"{label:40} {statistics.median(samples):10.1f} {p95(samples):10.1f} {p95(cpu):11.1f}"
+        )
     print(f"search p95 worst case: {worst:.1f} ms (target ≤ 100 ms)")
-    timings = []
+    timings, cpu_timings = [], []
     for _ in range(3):
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         data = hsds.to_json(hsds.export_tables(m))
         timings.append(time.perf_counter() - start)
+        cpu_timings.append(time.process_time() - start_cpu)
     services = Resource.objects.public().filter(municipality=m).count()
     print(
         f"HSDS export: {services} public services, {len(data) / 1e6:.1f} MB, best {min(timings):.2f} s, worst {max(timings):.2f} s (target ≤ 10 s)"
