@@ -79,3 +79,46 @@ def year_figures(municipality, year: int) -> YearFigures:
 
 def current_fiscal_year(today: datetime.date | None = None) -> int:
     return fiscal_year(today or datetime.date.today())
+
+
+def report_section(municipality, year: int, detail):
+    """The 地域づくり section of the 年度実績 (reports.indicators.SECTION_SOURCES), or None
+    when the register is empty."""
+    from tsunagu.reports.indicators import Figure, Row, Section
+
+    f = year_figures(municipality, year)
+    if not f.sites and not any(n for _, n in f.gaps_by_stage):
+        return None
+
+    def rows(pairs: list[tuple[str, int]]) -> list[Row]:
+        return [Row(label, label, n) for label, n in pairs]
+
+    sites_breakdowns = detail.breakdowns(
+        lambda: {"種別": rows(f.sites_by_kind), "圏域": rows(f.sites_by_area)}
+    )
+    return Section(
+        "community",
+        "地域づくり",
+        [
+            Figure(
+                "community_sites",
+                "拠点数(居場所・通いの場など)",
+                "か所",
+                f.sites,
+                None,
+                sites_breakdowns,
+            ),
+            Figure("community_sessions", "開催回数", "回", f.sessions),
+            Figure("community_participants", "延べ参加者数", "人", f.participants),
+            Figure("community_organizations", "参加機関・団体数", "団体", f.organizations),
+            Figure("community_helpers", "担い手数", "人", f.helpers),
+            Figure(
+                "community_gaps",
+                "不足資源(現在の段階別)",
+                "件",
+                sum(n for _, n in f.gaps_by_stage),
+                None,
+                detail.breakdowns(lambda: {"段階": rows(f.gaps_by_stage)}),
+            ),
+        ],
+    )

@@ -554,7 +554,8 @@ def meeting_shared_persons(user, *, today=None) -> QuerySet[Person]:
     return Person.objects.filter(pk__in=ids)
 
 
-from .resources import (  # noqa: E402, F401  (domain rules re-exported: policy.visible_resources …)
+from tsunagu.access.policy.reports import can_edit_targets, can_read_reports  # noqa: E402,F401
+from tsunagu.access.policy.resources import (  # noqa: E402,F401
     can_edit_register,
     can_raise_gap,
     can_view_gap_source,

@@ -171,3 +171,14 @@ def test_booklet_is_a_pdf_of_public_resources(client, partner, salon, areas):
     response = client.get(reverse("resources:booklet"), {"area": areas["north"].pk})
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
+
+
+def test_the_year_report_shows_the_community_section(salon, town):
+    from tsunagu.reports.indicators import build_report
+
+    ActivityRecord.objects.create(
+        resource=salon, period="session", held_on=datetime.date(2026, 4, 10), participants=11
+    )
+    report = build_report(town.municipality, 2026)
+    assert report.figure("community_participants").value == 11
+    assert report.figure("community_sites").value >= 1
