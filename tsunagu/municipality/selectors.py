@@ -49,7 +49,6 @@ def structure_rows(municipality: Municipality, *, variants: bool = False) -> lis
     ``variants`` the programme's variant follows its name (text format, not the CSV)."""
     rows: list[tuple[str, ...]] = []
     for programme in programmes_with_structure(municipality):
-        departments = programme.department_names
         for delivery in programme.deliveries.all():
             rows.append(
                 (
@@ -60,7 +59,7 @@ def structure_rows(municipality: Municipality, *, variants: bool = False) -> lis
                     delivery.sites_display,
                     delivery.form_display,
                     delivery.operator_display,
-                    departments,
+                    delivery.department_names,
                 )
             )
     return rows

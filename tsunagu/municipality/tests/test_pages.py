@@ -42,7 +42,7 @@ def grown(tmp_path: Path, copies: int) -> Path:
         for p in data["programmes"]
     ]
     data["meeting_bodies"] = [
-        {**copy.deepcopy(b), "name": f"{b['name']}{n}", "parent": None}
+        {**copy.deepcopy(b), "name": f"{b['name']}{n}", "parent": None, "instance_names": None}
         for n in range(copies)
         for b in data["meeting_bodies"]
     ]
