@@ -550,7 +550,6 @@ PARTY_BASE = {
     "formal_name": Key(_text),
     "description": Key(_text),
 }
-DEPARTMENT_ENTRY = {**PARTY_BASE, "parent": Key(DEPARTMENT)}
 AREAS = _list_of(_area_ref)
 SITE = {"name": Key(_text), "area": Key(_area_ref)}
 STAFF = {
@@ -580,6 +579,11 @@ PILLAR = {
     "description": Key(_text),
     "projects": Key(_list_of(_choice(PROJECTS, "法定事業"))),
     "children": Key(_list_of(_pillar)),
+}
+DEPARTMENT_ENTRY = {
+    **PARTY_BASE,
+    "parent": Key(DEPARTMENT),
+    "staff": Key(_list_of(_mapping(STAFF))),
 }
 AGENCY_OVERRIDE = {
     "name": Key(ANY_PARTY, required=True),
@@ -628,6 +632,7 @@ AGENCY = {
     "staff": Key(_list_of(_mapping(STAFF))),
     "baselines": Key(_list_of(_mapping(BASELINE))),
 }
+ORGANISATION = {**PARTY_BASE, "staff": Key(_list_of(_mapping(STAFF)))}
 PARTNER = {**PARTY_BASE, "scope": Key(_choice(SCOPES, "範囲"))}
 PROGRAMME = {
     "project": Key(_choice(PROJECTS, "法定事業"), required=True),
@@ -689,7 +694,7 @@ TOP = {
     "area_levels": Key(_list_of(_mapping(AREA_LEVEL))),
     "areas": Key(_list_of(_mapping(AREA, _area_parent))),
     "departments": Key(_list_of(_mapping(DEPARTMENT_ENTRY, _department_parent)), required=True),
-    "organisations": Key(_list_of(_mapping(PARTY_BASE))),
+    "organisations": Key(_list_of(_mapping(ORGANISATION))),
     "agencies": Key(_list_of(_mapping(AGENCY)), required=True),
     "partners": Key(_list_of(_mapping(PARTNER))),
     "programmes": Key(_list_of(_mapping(PROGRAMME, _sub_item_fits_project)), required=True),
