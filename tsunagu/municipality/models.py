@@ -8,6 +8,20 @@ partner outside welfare (庁内の他部署, 警察, 消防…). See docs/decisi
 
 from django.db import models
 
+from tsunagu.lib.wareki import fiscal_year_label
+
+
+def fiscal_years_display(start: int | None, end: int | None) -> str:
+    """令和6年度 (2024)〜令和8年度 (2026); 令和6年度 (2024)から where the end is open."""
+    if start is None:
+        return ""
+    first = fiscal_year_label(start, with_seireki=True)
+    if end is None:
+        return f"{first}から"
+    if end == start:
+        return first
+    return f"{first}〜{fiscal_year_label(end, with_seireki=True)}"
+
 
 class Municipality(models.Model):
     slug = models.SlugField("識別子", unique=True)
@@ -35,6 +49,13 @@ class Municipality(models.Model):
     def setting(self, key: str, default=None):
         return self.settings.get(key, default)
 
+    @property
+    def plan_period_display(self) -> str:
+        years = fiscal_years_display(self.plan_start_fy, self.plan_end_fy)
+        if self.plan_period_note:
+            return f"{years}（{self.plan_period_note}）" if years else self.plan_period_note
+        return years
+
 
 class PlanStage(models.Model):
     municipality = models.ForeignKey(Municipality, models.CASCADE, related_name="stages")
@@ -50,6 +71,10 @@ class PlanStage(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def period_display(self) -> str:
+        return fiscal_years_display(self.start_fy, self.end_fy)
 
 
 class AreaLevel(models.Model):
@@ -293,6 +318,17 @@ class Programme(models.Model):
         return f"{self.name}{separator}{self.variant}"
 
     @property
+    def timeline_display(self) -> str:
+        """開始 令和7年度 (2025)・移行準備事業 令和6年度 (2024)."""
+        parts = []
+        if self.transition_fys:
+            years = "・".join(fiscal_year_label(y, with_seireki=True) for y in self.transition_fys)
+            parts.append(f"移行準備事業 {years}")
+        if self.start_fy:
+            parts.append(f"開始 {fiscal_year_label(self.start_fy, with_seireki=True)}")
+        return "、".join(parts)
+
+    @property
     def project_label(self) -> str:
         """法定事業 as the structure CSV writes it: ``1号``, ``3号ハ``."""
         return f"{self.project}号{self.sub_item}"
@@ -524,10 +560,14 @@ class StaffRole(models.Model):
 
     @property
     def display(self) -> str:
-        level = f"{self.area_level.name} " if self.area_level else ""
-        count = f" {self.count}名" if self.count is not None else ""
-        note = f"({self.note})" if self.note else ""
-        return f"{self.role} {level}{count}{note}".replace("  ", " ").strip()
+        """生活支援コーディネーター 第2層 2名（調整役）: select_related ``area_level``."""
+        parts = [self.role]
+        if self.area_level:
+            parts.append(self.area_level.name)
+        if self.count is not None:
+            parts.append(f"{self.count}名")
+        note = f"（{self.note}）" if self.note else ""
+        return " ".join(parts) + note
 
 
 class Baseline(models.Model):
@@ -556,9 +596,11 @@ class Baseline(models.Model):
 
     @property
     def value_display(self) -> str:
-        value = self.value.normalize()
-        text = f"{value:f}"
-        return f"{text}{self.unit}"
+        return f"{self.value.normalize():f}{self.unit}"
+
+    @property
+    def year_display(self) -> str:
+        return fiscal_year_label(self.fiscal_year, with_seireki=True)
 
 
 class PlanPillar(models.Model):
