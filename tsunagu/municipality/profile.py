@@ -47,6 +47,16 @@ def profile_path(name_or_path: str, root: Path) -> Path:
     return root / "profiles" / f"{name_or_path}.yaml"
 
 
+def profile_slug(name_or_path: str) -> str:
+    """The slug a profile loads as: its file name without ``.yaml`` (the validator makes
+    ``slug`` equal it), so commands take a name or a path alike."""
+    return (
+        Path(name_or_path).stem
+        if "/" in name_or_path or name_or_path.endswith((".yaml", ".yml"))
+        else name_or_path
+    )
+
+
 def read_profile(path: Path) -> dict[str, Any]:
     """The validated profile data; raises ProfileInvalid with every problem found."""
     filename = path.name

@@ -99,9 +99,7 @@ def test_meeting_bodies_page_lists_functions_consent_and_members(staff, client):
     assert "計画の推進・評価" in html
 
 
-def test_structure_page_shows_plan_timelines_staff_baselines_departments_and_areas(
-    staff, client
-):
+def test_structure_page_shows_plan_timelines_staff_baselines_departments_and_areas(staff, client):
     html = client.get(reverse("municipality:structure")).content.decode()
     assert "令和7年度 (2025)〜令和9年度 (2027)" in html
     assert "（第2期）" in html and "みなと町まるごと支援事業" in html
@@ -113,7 +111,7 @@ def test_structure_page_shows_plan_timelines_staff_baselines_departments_and_are
     assert "サポーター 289人（令和4年度 (2022)）" in html
     assert "障がい者相談支援センターうみかぜ: 相談支援専門員 3名" in html
     assert "妊産婦への相談支援" in html  # per-agency content
-    assert "<li>福祉課 <span class=\"muted\">福祉総務係</span><ul><li>福祉課地域福祉係" in html
+    assert '<li>福祉課 <span class="muted">福祉総務係</span><ul><li>福祉課地域福祉係' in html
     assert "北地区、南地区、東地区" in html  # the delivery's areas replace the free text
 
 
