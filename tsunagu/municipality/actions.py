@@ -260,8 +260,12 @@ class _Loader:
                 area.save(update_fields=["parent"])
         for area in existing.values():
             self._retire(area)
-        for level in levels.values():
-            if not level.areas.exists():
+        # Levels the file no longer lists: kept below the listed ones while kept areas use them.
+        for depth, level in enumerate(levels.values(), start=1000):
+            if level.areas.exists():
+                level.depth = depth
+                level.save(update_fields=["depth"])
+            else:
                 level.delete()
 
     def _area_list(self, names: Any) -> list[Area]:
