@@ -2,11 +2,17 @@
 place, refused with precise messages; things serving areas; per-area meeting bodies."""
 
 import copy
+import datetime
 from pathlib import Path
 
 import pytest
 import yaml
 
+from conftest import make_user
+from tsunagu.accounts.models import Role
+from tsunagu.meetings.actions import create_session
+from tsunagu.meetings.models import MeetingSession
+from tsunagu.meetings.overview import frequency_rows
 from tsunagu.municipality.actions import load_profile
 from tsunagu.municipality.areas import (
     area_for_address,
@@ -228,3 +234,16 @@ def test_area_mistakes_are_named(db, tmp_path, change, message):
     with pytest.raises(ProfileInvalid) as raised:
         load_profile(path=write(tmp_path, changed(change)))
     assert message in raised.value.messages
+
+
+def test_a_per_area_body_holds_sessions_and_counts_in_the_frequency_overview(minato):
+    council = minato.agencies.get(name="みなと町社会福祉協議会")
+    user = make_user("shakyo", council, Role.COUNSELLOR)
+    north = minato.meeting_bodies.get(name="北地区ささえあい会")
+    day = datetime.date(2025, 6, 1)
+    session = create_session(user=user, body=north, date=day, place="北公民館")
+    MeetingSession.objects.filter(pk=session.pk).update(status=MeetingSession.Status.HELD)
+    _, rows = frequency_rows(minato, today=datetime.date(2025, 7, 1))
+    row = next(r for r in rows if r.body == north)
+    cell = next(c for c in row.cells if c.fiscal_year == 2025)
+    assert (row.expected, cell.held) == (4, 1)
