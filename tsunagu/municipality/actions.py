@@ -33,7 +33,7 @@ from .models import (
     Site,
     StaffRole,
 )
-from .profile import SETTINGS_DEFAULTS, fiscal_year, read_profile, sub_item_label
+from .profile import SETTINGS_DEFAULTS, as_date, fiscal_year, read_profile, sub_item_label
 
 PARTY_KINDS = {
     "departments": Agency.Kind.DEPARTMENT,
@@ -421,7 +421,7 @@ class _Loader:
             body.purpose = entry.get("purpose") or ""
             body.parent = body.declaration = None
             body.status = entry.get("status") or BodyStatus.STANDING
-            body.concluded_on = entry.get("concluded_on")
+            body.concluded_on = as_date(entry.get("concluded_on"))
             body.conclusion = entry.get("conclusion") or ""
             body.chair = self.parties.get(entry.get("chair"))
             body.chair_note = entry.get("chair_note") or ""

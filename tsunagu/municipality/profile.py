@@ -18,6 +18,8 @@ from typing import Any
 
 import yaml
 
+from tsunagu.lib.wareki import DateParseError, parse_date
+
 from .models import BodyStatus, ConsentRule, Field, MeetingFunction, OperatingForm, StatutoryProject
 
 PARTY_LISTS = ("departments", "organisations", "agencies", "partners")
@@ -333,13 +335,22 @@ def _year(c: _Checker, value: Any, path: str) -> None:
         )
 
 
-def _date(c: _Checker, value: Any, path: str) -> None:
-    if isinstance(value, datetime.date):
-        return
+def as_date(value: Any) -> datetime.date | None:
+    """A date written as YAML reads it (2025-03-31) or as text in 西暦/和暦 (令和7年3月31日)."""
+    if isinstance(value, datetime.date) or value is None:
+        return value
     try:
-        datetime.date.fromisoformat(str(value))
-    except ValueError:
-        c.error(path, f"「{value}」は日付として読めません(2024-03-31 のように書いてください)")
+        return parse_date(str(value))
+    except DateParseError:
+        return None
+
+
+def _date(c: _Checker, value: Any, path: str) -> None:
+    if as_date(value) is None:
+        c.error(
+            path,
+            f"「{value}」は日付として読めません(2025-03-31 や 令和7年3月31日 のように書いてください)",
+        )
 
 
 def _number(c: _Checker, value: Any, path: str) -> None:

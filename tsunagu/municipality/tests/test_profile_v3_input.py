@@ -71,6 +71,20 @@ def test_wareki_period_loads_and_open_period_keeps_its_wording(db, tmp_path):
     assert municipality.plan_period_display == "令和6年度 (2024)から（令和6年度から）"
 
 
+def test_a_concluded_date_may_be_written_in_wareki(db, tmp_path):
+    def wareki_date(data):
+        data["meeting_bodies"][6]["concluded_on"] = "令和7年3月31日"
+
+    municipality = load_profile(path=write(tmp_path, changed(wareki_date))).municipality
+    body = municipality.meeting_bodies.get(name="重層的支援体制のあり方懇談会")
+    assert str(body.concluded_on) == "2025-03-31"
+    data = changed(lambda d: d["meeting_bodies"][6].__setitem__("concluded_on", "3月末"))
+    assert (
+        "minato.yaml: meeting_bodies[6].concluded_on: 「3月末」は日付として読めません"
+        "(2025-03-31 や 令和7年3月31日 のように書いてください)" in messages(tmp_path, data)
+    )
+
+
 def test_a_year_that_is_not_one_gets_the_seireki_hint(db, tmp_path):
     data = changed(lambda d: d["municipality"]["plan"]["period"].__setitem__("to", "来年度"))
     assert (
