@@ -179,6 +179,28 @@ class _Checker:
         self._collect_names(data)
         self._collect_areas(data)
         _mapping(TOP)(self, data, "")
+        if not self.errors:
+            self._check_instance_names(data.get("meeting_bodies") or [])
+
+    def _check_instance_names(self, bodies: list) -> None:
+        """A per-area body's instances are bodies too: their names must be new."""
+        taken = set(self.meetings)
+        for i, body in enumerate(bodies):
+            level = body.get("per_area")
+            if level is None:
+                continue
+            names = body.get("instance_names") or {}
+            for area, area_level in self.areas.items():
+                if area_level != level:
+                    continue
+                name = names.get(area) or f"{body['name']}（{area}）"
+                if name in taken:
+                    self.error(
+                        f"meeting_bodies[{i}]",
+                        f"圏域「{area}」の会議体名「{name}」が他の会議体と重なっています"
+                        "(instance_names で別の名前を付けてください)",
+                    )
+                taken.add(name)
 
     def depth(self, level: Any) -> int | None:
         return self.levels.index(level) if level in self.levels else None
@@ -207,9 +229,7 @@ class _Checker:
         first_seen: dict[str, str] = {}
         for list_key in (*PARTY_LISTS, "meeting_bodies"):
             entries = data.get(list_key)
-            if not isinstance(entries, list):
-                continue
-            for i, entry in enumerate(entries):
+            for i, entry in enumerate(entries if isinstance(entries, list) else [entries]):
                 name = entry.get("name") if isinstance(entry, dict) else None
                 if not isinstance(name, str) or not name:
                     continue

@@ -223,6 +223,11 @@ BROKEN = [
         "圏域「みなと町全域」は階層「地区」の圏域ではありません",
     ),
     (
+        lambda d: d["meeting_bodies"][5]["instance_names"].__setitem__("南地区", "支援会議"),
+        "minato.yaml: meeting_bodies[5]: 圏域「南地区」の会議体名「支援会議」が他の会議体と"
+        "重なっています(instance_names で別の名前を付けてください)",
+    ),
+    (
         lambda d: d["meeting_bodies"][0].__setitem__("concluded_on", "2025-03-31"),
         "minato.yaml: meeting_bodies[0].concluded_on: concluded_on は status: concluded のときに書きます",
     ),
