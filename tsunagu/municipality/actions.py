@@ -9,6 +9,7 @@ consultations, meeting sessions…); otherwise they are kept with ``in_profile=F
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -108,7 +109,7 @@ def _first(*values: Any) -> Any:
     return next((v for v in values if v not in (None, "", [])), None)
 
 
-def _update_in_order(existing: list[models.Model], rows: list[dict], make) -> None:
+def _update_in_order(existing: Sequence[models.Model], rows: list[dict], make) -> None:
     """Write ``rows`` over ``existing`` rows in order (keeping their ids), create the rest
     with ``make()``, delete the leftovers: for lists nothing outside refers to."""
     for order, values in enumerate(rows):
@@ -272,7 +273,8 @@ class _Loader:
         return [self.areas[name] for name in _names(names)]
 
     def _sites(self, agency: Agency, entry: dict) -> None:
-        listed = entry.get("sites") if isinstance(entry.get("sites"), list) else []
+        sites = entry.get("sites")
+        listed = sites if isinstance(sites, list) else []
         _update_in_order(
             list(agency.site_list.order_by("order")),
             [

@@ -410,7 +410,7 @@ def _area_parent(c: _Checker, value: dict, path: str) -> None:
     """An area's parent sits one level above it; the widest level has no parent."""
     depth = c.depth(value["level"])
     parent = value.get("parent")
-    if parent is None:
+    if parent is None or depth is None:
         return
     if depth == 0:
         c.error(

@@ -76,20 +76,20 @@ def department_tree(municipality: Municipality) -> list[Department]:
         kind=Agency.Kind.DEPARTMENT, in_profile=True
     ).order_by("order")
     nodes = {d.pk: Department(d) for d in departments}
-    roots = []
+    roots: list[Department] = []
     for node in nodes.values():
-        parent = nodes.get(node.agency.parent_id)
+        parent = nodes.get(node.agency.parent_id) if node.agency.parent_id else None
         (parent.children if parent else roots).append(node)
     return roots
 
 
-def pillars(municipality: Municipality) -> list[PlanPillar]:
-    """The plan's pillars in file order, each with ``depth`` for indentation."""
+def pillars(municipality: Municipality) -> list[tuple[PlanPillar, int]]:
+    """The plan's pillars in file order, each with its depth for indentation."""
     rows = list(municipality.pillars.order_by("order"))
-    depth = {}
+    depth: dict[int | None, int] = {None: -1}
     for row in rows:
-        row.depth = depth[row.pk] = depth.get(row.parent_id, -1) + 1
-    return rows
+        depth[row.pk] = depth.get(row.parent_id, -1) + 1
+    return [(row, depth[row.pk]) for row in rows]
 
 
 def structure_page(municipality: Municipality) -> dict:

@@ -20,6 +20,6 @@ def can_view_areas(user, municipality: Municipality | None) -> bool:
 
 
 def get_areas_municipality_or_404(user, municipality: Municipality | None) -> Municipality:
-    if not can_view_areas(user, municipality):
+    if municipality is None or not can_view_areas(user, municipality):
         raise Http404("圏域のページは見つからないか、閲覧する権限がありません。")
     return municipality
