@@ -13,6 +13,7 @@ from tsunagu.accounts.models import Role
 from tsunagu.meetings.actions import create_session
 from tsunagu.meetings.models import MeetingSession
 from tsunagu.meetings.overview import frequency_rows
+from tsunagu.municipality import areas
 from tsunagu.municipality.actions import load_profile
 from tsunagu.municipality.areas import (
     area_for_address,
@@ -151,7 +152,8 @@ def test_area_dropped_from_profile_is_kept_while_records_point_to_it(minato, tmp
     assert area_for_address(minato, "港町三丁目1").name == "北地区"  # no longer placed there
 
 
-def test_counts_by_area_roll_up_the_tree_and_apps_can_register(minato):
+def test_counts_by_area_roll_up_the_tree_and_apps_can_register(minato, monkeypatch):
+    monkeypatch.setattr(areas, "_counters", [])  # registration is process-wide
     north = minato.areas.get(name="北地区")
     for name in ("サロンA", "サロンB"):
         Organization.objects.create(municipality=minato, name=name, kind="other", area=north)
