@@ -34,6 +34,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from tsunagu.access.models import Involvement
+from tsunagu.accounts.models import READ_ONLY
 from tsunagu.municipality.models import Agency
 from tsunagu.people.models import Person
 
@@ -46,11 +47,7 @@ def _agency_ids(user) -> set[int]:
 
 
 def is_read_only(user) -> bool:
-    return user.has_role("auditor")
-
-
-def can_read_audit_log(user) -> bool:
-    return bool(user.is_authenticated and user.is_active and user.has_role("admin", "auditor"))
+    return user.has_role(*READ_ONLY)
 
 
 def writable_agencies(user) -> QuerySet[Agency]:
@@ -552,3 +549,8 @@ def meeting_shared_persons(user, *, today=None) -> QuerySet[Person]:
     members = HouseholdMembership.objects.filter(household_id__in=households, left_on__isnull=True)
     ids = {focus for focus, _ in cases} | set(members.values_list("person_id", flat=True))
     return Person.objects.filter(pk__in=ids)
+
+
+# Domain modules (one import line each): their public names are the policy's.
+from tsunagu.access.policy.accounts import *  # noqa: E402, F403
+from tsunagu.access.policy.audit import *  # noqa: E402, F403
