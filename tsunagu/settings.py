@@ -8,7 +8,7 @@ SECRET_KEY    required in production; elsewhere generated once into var/secret_k
 DEBUG         "1"/"true" to enable
 ALLOWED_HOSTS comma separated, default "127.0.0.1,localhost"
 TSUNAGU_BEHIND_PROXY  "1" when a reverse proxy terminates TLS and sets X-Forwarded-Proto
-TSUNAGU_REQUIRE_2FA   default on in production, off elsewhere (docs/decisions/0010)
+TSUNAGU_REQUIRE_2FA   default on in production, off elsewhere (docs/decisions/0012-account-administration.md)
 TSUNAGU_IDLE_TIMEOUT_MINUTES  log out after this long without a request, default 30
 AUDIT_ANCHOR_FILE  where anchor_audit appends the audit chain's end, default var/audit-anchors.jsonl
 """
@@ -181,7 +181,7 @@ SESSION_IDLE_TIMEOUT = int(os.environ.get("TSUNAGU_IDLE_TIMEOUT_MINUTES", "30"))
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 
-# TOTP two-factor authentication (django-otp) for every user (docs/decisions/0010). Off in
+# TOTP two-factor authentication (django-otp) for every user (docs/decisions/0012-account-administration.md). Off in
 # development and the demo so a newcomer can log in with the printed demo users; a user who
 # has enrolled a device is asked for a code either way.
 TSUNAGU_REQUIRE_2FA = _env_bool("TSUNAGU_REQUIRE_2FA", PRODUCTION)

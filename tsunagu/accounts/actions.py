@@ -179,3 +179,27 @@ def record_second_factor(*, user: User, device) -> None:
     if isinstance(device, StaticDevice):
         remaining = StaticToken.objects.filter(device=device).count()
         audit.log(user, "2fa_recovery_used", user, purpose="二段階認証", remaining=remaining)
+
+
+@transaction.atomic
+def grant_system_admin_from_server(*, user: User, agency: Agency) -> Membership:
+    """The first システム管理者 of an installation, from the server's shell (whoever runs
+    manage.py there already holds the database): audited with no acting user."""
+    membership, _ = Membership.objects.get_or_create(
+        user=user, agency=agency, role=Role.SYSTEM_ADMIN
+    )
+    if not membership.active:
+        membership.active = True
+        membership.save(update_fields=["active"])
+    _sync_staff_flag(user)
+    audit.log(
+        None,
+        "grant",
+        user,
+        purpose=f"{PURPOSE} (manage.py)",
+        agency=agency,
+        agency_id=agency.pk,
+        role=Role.SYSTEM_ADMIN,
+        membership=membership.pk,
+    )
+    return membership

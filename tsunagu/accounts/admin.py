@@ -4,7 +4,7 @@ Django's user admin let any staff user with user permissions see every account, 
 membership, set is_superuser and reset passwords, recorded only in the editable admin log.
 Accounts, roles, passwords and two-factor devices are changed only on the staff pages
 (/accounts/staff/), through accounts/actions.py with hash-chained audit events and the access
-policy's scope (docs/decisions/0010-account-administration.md). Groups are unused.
+policy's scope (docs/decisions/0012-account-administration.md). Groups are unused.
 """
 
 from django.contrib import admin

@@ -51,7 +51,7 @@ class Role(models.TextChoices):
     PARTICIPATION = "participation", "参加支援コーディネーター"
     ADMIN = "admin", "管理者"
     AUDITOR = "auditor", "監査"
-    # Municipality-wide roles (docs/decisions/0010): granted only by a システム管理者.
+    # Municipality-wide roles (docs/decisions/0012-account-administration.md): granted only by a システム管理者.
     SYSTEM_ADMIN = "system_admin", "システム管理者"
     MUNICIPAL_AUDITOR = "municipal_auditor", "全庁監査"
 

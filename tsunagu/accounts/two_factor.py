@@ -1,4 +1,4 @@
-"""TOTP two-factor authentication on django-otp (docs/decisions/0010-account-administration.md).
+"""TOTP two-factor authentication on django-otp (docs/decisions/0012-account-administration.md).
 
 A user enrols one authenticator app (a TOTP device) and receives ten recovery codes (static
 tokens, each usable once). The changes themselves (enrolment, reset) are in actions.py.

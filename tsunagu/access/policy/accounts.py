@@ -1,4 +1,4 @@
-"""Who administers which accounts (issue 12 item 1; docs/decisions/0010-account-administration.md).
+"""Who administers which accounts (issue 12 item 1; docs/decisions/0012-account-administration.md).
 
 - A システム管理者 administers every account of its municipality (except superusers, which
   exist only through ``manage.py createsuperuser`` and are never made from the UI) and may

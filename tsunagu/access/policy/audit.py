@@ -1,4 +1,4 @@
-"""Who reads which audit events (issue 12 item 4; docs/decisions/0010-account-administration.md).
+"""Who reads which audit events (issue 12 item 4; docs/decisions/0012-account-administration.md).
 
 - An agency's 監査 reads the events of its own agency's staff (anyone who has held a
   membership there), the events recorded as done for that agency, the events about the

@@ -200,3 +200,14 @@ def test_staff_list_queries_are_bounded(client, cast, django_assert_max_num_quer
     with django_assert_max_num_queries(10):
         response = client.get(reverse("accounts:staff_list"))
     assert response.context["page"].paginator.count >= 30
+
+
+def test_first_system_admin_is_granted_from_the_server_and_audited(town, django_user_model):
+    from django.core.management import call_command
+
+    user = django_user_model.objects.create_user("first-admin", password="x")
+    call_command("grant_system_admin", "first-admin", agency=town.department.name)
+    user.refresh_from_db()
+    assert user.is_staff and not user.is_superuser
+    event = _events(user, "grant").get()
+    assert event.user is None and event.detail["role"] == Role.SYSTEM_ADMIN
