@@ -41,12 +41,16 @@ class NewPasswordMixin(forms.Form):
 
 
 class RoleFieldsMixin(forms.Form):
-    agency = forms.ModelChoiceField(queryset=None, label="所属")
+    agency: forms.ModelChoiceField = forms.ModelChoiceField(queryset=None, label="所属")
     role = forms.ChoiceField(label="役割")
 
     def set_choices(self, agencies, roles) -> None:
-        self.fields["agency"].queryset = agencies.order_by("kind", "order", "name")
-        self.fields["role"].choices = [(r, Role(r).label) for r in roles]
+        agency_field = self.fields["agency"]
+        role_field = self.fields["role"]
+        assert isinstance(agency_field, forms.ModelChoiceField)
+        assert isinstance(role_field, forms.ChoiceField)
+        agency_field.queryset = agencies.order_by("kind", "order", "name")
+        role_field.choices = [(r, Role(r).label) for r in roles]
 
 
 class AccountCreateForm(_NoNulForm, RoleFieldsMixin, NewPasswordMixin):

@@ -61,7 +61,7 @@ NO_CONTENT = frozenset({Role.ADMIN, Role.AUDITOR, Role.SYSTEM_ADMIN, Role.MUNICI
 READ_ONLY = frozenset({Role.AUDITOR, Role.MUNICIPAL_AUDITOR})
 MUNICIPAL_ROLES = frozenset({Role.SYSTEM_ADMIN, Role.MUNICIPAL_AUDITOR})
 # What each role is for, in the words shown to users (demo logins, staff pages).
-ROLE_DESCRIPTIONS = {
+ROLE_DESCRIPTIONS: dict[str, str] = {
     Role.COUNSELLOR: "相談を受け付け、記録し、他機関へつなぎます。",
     Role.COORDINATOR: "複合的な課題の事例を、同意・アセスメント・支援プラン・会議で調整します (CSW)。",
     Role.OUTREACH: "支援が届いていない人への訪問・見守りを記録します。",

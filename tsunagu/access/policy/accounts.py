@@ -30,7 +30,7 @@ __all__ = [
     "is_system_admin",
 ]
 
-AGENCY_ROLES = [role for role in Role if role not in MUNICIPAL_ROLES]
+AGENCY_ROLES: list[str] = [role for role in Role if role not in MUNICIPAL_ROLES]
 
 
 def _active_memberships(user, role: str) -> list[Membership]:
@@ -60,7 +60,7 @@ def can_administer_accounts(user) -> bool:
 
 def grantable_roles(user) -> list[str]:
     if is_system_admin(user):
-        return list(Role)
+        return list(Role.values)
     if _active_memberships(user, Role.ADMIN):
         return AGENCY_ROLES
     return []
