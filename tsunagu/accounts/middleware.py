@@ -20,6 +20,15 @@ from tsunagu.accounts import two_factor
 SEEN_RESOLUTION = 60
 
 
+def stamp_new_session(sender, request, user, **kwargs) -> None:
+    """At login (user_logged_in): start the session clocks and note whether the user has a
+    two-factor device, so that pages after login need no extra session write or query."""
+    now = int(time.time())
+    request.session["started_at"] = request.session["seen_at"] = now
+    if not two_factor.has_device(user):
+        request.session["otp_no_device"] = True
+
+
 class SessionTimeoutMiddleware:
     """Log out after ``SESSION_IDLE_TIMEOUT`` seconds without a request, and after
     ``SESSION_COOKIE_AGE`` since login whatever the activity (the cookie age alone would

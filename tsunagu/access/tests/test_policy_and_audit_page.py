@@ -88,7 +88,6 @@ def test_audit_log_page_is_paginated_with_bounded_queries(
     for i in range(60):
         audit.log(owner, "view", "people.person", person=i)
     client.force_login(make_user("reader", town.owner_agency, Role.AUDITOR))
-    client.get(reverse("access:audit_log"))  # a session's first page also stamps the session
     with django_assert_max_num_queries(12):
         response = client.get(reverse("access:audit_log"))
     assert len(response.context["page"].object_list) == 50

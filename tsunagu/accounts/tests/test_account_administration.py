@@ -196,7 +196,6 @@ def test_staff_list_queries_are_bounded(client, cast, django_assert_max_num_quer
     for i in range(30):
         make_user(f"extra{i}", cast.agencies["counter"], Role.COUNSELLOR)
     client.force_login(cast.system_admin)
-    client.get(reverse("accounts:staff_list"))
     with django_assert_max_num_queries(10):
         response = client.get(reverse("accounts:staff_list"))
     assert response.context["page"].paginator.count >= 30

@@ -26,7 +26,9 @@ PRODUCTION_ENV = {
 
 
 def _manage(*args, env=None):
-    environ = {k: v for k, v in os.environ.items() if k != "TSUNAGU_ENV"}
+    # Not the test run's own switches (tests/e2e sets DJANGO_ALLOW_ASYNC_UNSAFE).
+    skip = {"TSUNAGU_ENV", "DJANGO_ALLOW_ASYNC_UNSAFE", "DEBUG"}
+    environ = {k: v for k, v in os.environ.items() if k not in skip}
     environ.pop("DJANGO_SETTINGS_MODULE", None)
     environ.update(env or {})
     environ["TSUNAGU_VAR_DIR"] = str(ROOT / "var" / "production-check")
