@@ -30,8 +30,8 @@ def _manage(*args, env=None):
     skip = {"TSUNAGU_ENV", "DJANGO_ALLOW_ASYNC_UNSAFE", "DEBUG"}
     environ = {k: v for k, v in os.environ.items() if k not in skip}
     environ.pop("DJANGO_SETTINGS_MODULE", None)
-    environ.update(env or {})
     environ["TSUNAGU_VAR_DIR"] = str(ROOT / "var" / "production-check")
+    environ.update(env or {})
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
@@ -176,3 +176,18 @@ def test_a_killed_database_connection_does_not_fail_the_next_request(cast):
     with psycopg.connect(**params, autocommit=True) as killer:
         killer.execute("select pg_terminate_backend(%s)", [pid])
     assert get("/") == 200
+
+
+def test_production_serves_hashed_compressed_static_files_after_collectstatic(tmp_path):
+    env = {**PRODUCTION_ENV, "TSUNAGU_VAR_DIR": str(tmp_path)}
+    result = _manage("collectstatic", "--noinput", env=env)
+    assert result.returncode == 0, result.stderr
+    code = (
+        "import re; from django.test import Client; c = Client(); "
+        "page = c.get('/accounts/login/', secure=True, HTTP_HOST='tsunagu.example.lg.jp'); "
+        "css = re.search(r'href=\"(/static/tsunagu/app\\.[0-9a-f]{12}\\.css)\"', page.text).group(1); "
+        "r = c.get(css, secure=True, HTTP_HOST='tsunagu.example.lg.jp', HTTP_ACCEPT_ENCODING='gzip'); "
+        "print(r.status_code, r.headers.get('Content-Encoding'), 'immutable' in r.headers['Cache-Control'])"
+    )
+    result = _manage("shell", "--no-imports", "-c", code, env=env)
+    assert result.stdout.split() == ["200", "gzip", "True"], result.stdout + result.stderr
