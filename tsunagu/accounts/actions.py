@@ -7,6 +7,7 @@ commands and tests all call these.
 
 from __future__ import annotations
 
+from django.contrib.auth.models import Permission
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -40,12 +41,18 @@ def _require_grant(actor, agency: Agency, role: str) -> None:
     )
 
 
+# What a システム管理者 edits in /admin/: the municipality's configuration, never accounts.
+CONFIG_APPS = ("municipality",)
+
+
 def _sync_staff_flag(user: User) -> None:
     """Only a システム管理者 reaches /admin/ (configuration); superuser is never set here."""
     is_staff = user.memberships.filter(active=True, role=Role.SYSTEM_ADMIN).exists()
     if user.is_staff != is_staff:
         user.is_staff = is_staff
         user.save(update_fields=["is_staff"])
+        config = Permission.objects.filter(content_type__app_label__in=CONFIG_APPS)
+        user.user_permissions.set(config if is_staff else [])
 
 
 @transaction.atomic

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
+from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
@@ -51,10 +52,19 @@ class SessionTimeoutMiddleware:
                     request,
                     "一定時間操作がなかったため、ログアウトしました。再度ログインしてください。",
                 )
-                return redirect_to_login(request.get_full_path())
+                return _to_login(request, redirect_to_login(request.get_full_path()))
             if now - seen >= SEEN_RESOLUTION or "seen_at" not in session:
                 session["seen_at"] = now
         return self.get_response(request)
+
+
+def _to_login(request, response):
+    """An htmx request would swap the login page into a fragment: ask htmx for a full page."""
+    if request.headers.get("HX-Request"):
+        full_page = HttpResponse(status=204)
+        full_page["HX-Redirect"] = response["Location"]
+        return full_page
+    return response
 
 
 class TwoFactorMiddleware:

@@ -12,6 +12,7 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Permission
 
 from tsunagu.access.models import Involvement
+from tsunagu.accounts.actions import CONFIG_APPS
 from tsunagu.accounts.models import MUNICIPAL_ROLES, Membership, Role, User
 from tsunagu.demo.population import PopulationGenerator
 from tsunagu.municipality.models import Agency, Delivery, Municipality
@@ -39,8 +40,6 @@ KIND_PREFIX: dict[str, str] = {
     Agency.Kind.ORGANISATION: "og",
     Agency.Kind.PARTNER: "pt",
 }
-# What the システム管理者 edits in /admin/ (accounts are edited only on /accounts/staff/).
-CONFIG_APPS = ("municipality",)
 
 
 @dataclass

@@ -172,6 +172,9 @@ def test_system_admin_grants_municipal_roles_but_never_superuser(client, cast, d
     )
     target.refresh_from_db()
     assert target.is_staff and not target.is_superuser
+    assert target.has_perm("municipality.change_agency") and not target.has_perm(
+        "accounts.change_user"
+    )
     membership = Membership.objects.get(user=target, role=Role.SYSTEM_ADMIN)
     client.post(reverse("accounts:staff_end_role", args=[target.pk, membership.pk]))
     target.refresh_from_db()

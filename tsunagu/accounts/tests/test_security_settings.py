@@ -115,6 +115,16 @@ def test_idle_session_ends_after_the_idle_timeout(client, cast, settings):
     assert client.get("/").status_code == 302  # logged out, not just redirected once
 
 
+def test_an_idle_htmx_request_asks_for_a_full_page_login(client, cast, settings):
+    client.force_login(cast.staff["counter"])
+    session = client.session
+    session["seen_at"] = int(time.time()) - settings.SESSION_IDLE_TIMEOUT - 5
+    session.save()
+    response = client.get("/", HTTP_HX_REQUEST="true")
+    assert response.status_code == 204
+    assert response["HX-Redirect"].startswith(settings.LOGIN_URL)
+
+
 def test_session_ends_at_the_absolute_limit_however_active(client, cast, settings):
     client.force_login(cast.staff["counter"])
     client.get("/")
