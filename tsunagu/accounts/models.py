@@ -34,7 +34,7 @@ class User(AbstractUser):
 
     def content_agency_ids(self) -> set[int]:
         """Agencies through which this user may read case content: memberships in a
-        casework role. 管理者 and 監査 memberships grant none (access/policy.py)."""
+        casework role. 管理者, 監査, 統計 and the municipality-wide memberships grant none (access/policy.py)."""
         return {agency_id for agency_id, role in self._memberships() if role not in NO_CONTENT}
 
     def roles(self) -> set[str]:
@@ -51,13 +51,16 @@ class Role(models.TextChoices):
     PARTICIPATION = "participation", "参加支援コーディネーター"
     ADMIN = "admin", "管理者"
     AUDITOR = "auditor", "監査"
+    STATISTICS = "statistics", "統計"
     # Municipality-wide roles (docs/decisions/0012-account-administration.md): granted only by a システム管理者.
     SYSTEM_ADMIN = "system_admin", "システム管理者"
     MUNICIPAL_AUDITOR = "municipal_auditor", "全庁監査"
 
 
 # Roles that read no case content; the read-only ones also change nothing (access.policy).
-NO_CONTENT = frozenset({Role.ADMIN, Role.AUDITOR, Role.SYSTEM_ADMIN, Role.MUNICIPAL_AUDITOR})
+NO_CONTENT = frozenset(
+    {Role.ADMIN, Role.AUDITOR, Role.STATISTICS, Role.SYSTEM_ADMIN, Role.MUNICIPAL_AUDITOR}
+)
 READ_ONLY = frozenset({Role.AUDITOR, Role.MUNICIPAL_AUDITOR})
 MUNICIPAL_ROLES = frozenset({Role.SYSTEM_ADMIN, Role.MUNICIPAL_AUDITOR})
 # What each role is for, in the words shown to users (demo logins, staff pages).
@@ -68,6 +71,7 @@ ROLE_DESCRIPTIONS: dict[str, str] = {
     Role.PARTICIPATION: "社会参加の受入先とのマッチングを記録します。",
     Role.ADMIN: "自機関の職員アカウントと役割を管理します。相談記録は閲覧できません。",
     Role.AUDITOR: "自機関の職員・記録に関する監査ログを閲覧します。記録の変更はできません。",
+    Role.STATISTICS: "年度実績(集計のみ)を閲覧し、目標値を入力します。個人の記録は閲覧できません。",
     Role.SYSTEM_ADMIN: "全庁の職員アカウント・役割と二段階認証のリセットを管理します。相談記録は閲覧できません。",
     Role.MUNICIPAL_AUDITOR: "全庁の監査ログを閲覧します。記録の変更はできません。",
 }

@@ -554,3 +554,4 @@ def meeting_shared_persons(user, *, today=None) -> QuerySet[Person]:
 # Domain modules (one import line each): their public names are the policy's.
 from tsunagu.access.policy.accounts import *  # noqa: E402, F403
 from tsunagu.access.policy.audit import *  # noqa: E402, F403
+from tsunagu.access.policy.reports import can_edit_targets, can_read_reports  # noqa: E402,F401
