@@ -31,6 +31,7 @@ ROLE_SLUGS: dict[str, str] = {
     Role.PARTICIPATION: "sanka",
     Role.ADMIN: "kanri",
     Role.AUDITOR: "kansa",
+    Role.STATISTICS: "toukei",
     Role.SYSTEM_ADMIN: "system-kanri",
     Role.MUNICIPAL_AUDITOR: "zenchou-kansa",
 }
