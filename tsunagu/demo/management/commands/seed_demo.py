@@ -7,6 +7,7 @@ from django.db import connection, transaction
 from tsunagu.accounts.models import ROLE_DESCRIPTIONS, Role
 from tsunagu.demo import builder, cases, casework
 from tsunagu.demo.meetings import MeetingDemo
+from tsunagu.demo.resources import create_resources
 from tsunagu.municipality.models import Agency, Municipality
 from tsunagu.people.models import Person
 
@@ -47,6 +48,11 @@ class Command(BaseCommand):
                     f"つなぐシート {made.get('referrals', 0)} 件を登録しました。"
                 )
                 self._seed_cases(municipality, scale=scale, seed=seed, today=base_day)
+                made = create_resources(municipality, scale=scale, seed=seed, today=base_day)
+                self.stdout.write(
+                    f"社会資源 {made['resources']} 件(開催記録 {made['records']} 件)、"
+                    f"不足資源 {made['gaps']} 件を登録しました。"
+                )
         # Fresh bulk-loaded tables have no planner statistics until autovacuum gets to them;
         # without them PostgreSQL picks nested loops that are quadratic in the table size.
         # VACUUM also sets the visibility map, so counts (ページ送りの件数) are index-only:
