@@ -1,32 +1,35 @@
 # tsunagu — the two commands a newcomer needs: `make demo` and `make test`.
+# Development, tests and the demo install requirements-dev.lock (runtime + test, bench and
+# browser tools); a production server installs only requirements.lock (docs/operations.md).
 PY ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 PROFILE ?= kobayashi
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
+PORT ?= 8000
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: install demo serve test test-pg test-e2e lint fmt bench bench-namematch bench-reports bench-resources clean
+.PHONY: install lock demo serve test test-pg test-e2e lint fmt bench bench-namematch bench-reports bench-resources clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip uv
 
-$(VENV)/.installed: requirements.lock pyproject.toml | $(BIN)/python
-	$(BIN)/uv pip install -q --python $(BIN)/python -r requirements.lock
+$(VENV)/.installed: requirements-dev.lock pyproject.toml | $(BIN)/python
+	$(BIN)/uv pip install -q --python $(BIN)/python -r requirements-dev.lock
 	$(BIN)/uv pip install -q --python $(BIN)/python --no-deps -e .
 	touch $@
 
 install: $(VENV)/.installed
 
+# Re-resolve both locks from pyproject.toml; the runtime lock takes the dev lock's versions.
+lock: | $(BIN)/python
+	$(BIN)/uv pip compile -q pyproject.toml --extra dev -o requirements-dev.lock --python-version 3.11
+	$(BIN)/uv pip compile -q pyproject.toml -c requirements-dev.lock -o requirements.lock --python-version 3.11
+
+# `make demo PORT=8080` serves on another port; a taken port is reported before seeding.
 demo: install
-	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py load_profile $(PROFILE)
-	$(BIN)/python manage.py seed_demo --profile $(PROFILE) --scale small
-	@echo ""
-	@echo "  tsunagu: http://127.0.0.1:8000/  (パスワードはすべて tsunagu-demo)"
-	@echo ""
-	TSUNAGU_PROFILE=$(PROFILE) $(BIN)/python manage.py runserver 127.0.0.1:8000
+	TSUNAGU_PROFILE=$(PROFILE) $(BIN)/python manage.py demo --profile $(PROFILE) --port $(PORT)
 
 test: install
 	$(BIN)/pytest -q -n 2 -m "not e2e"

@@ -44,7 +44,14 @@ def browser_type_launch_args(browser_type_launch_args):
 
 @pytest.fixture(scope="session")
 def browser_context_args(browser_context_args):
-    return {**browser_context_args, "locale": "ja-JP", "viewport": {"width": 1280, "height": 900}}
+    # axe_check injects axe-core as an inline script, which the app's CSP refuses;
+    # test_demo_server.py opens its own context with the CSP enforced.
+    return {
+        **browser_context_args,
+        "locale": "ja-JP",
+        "viewport": {"width": 1280, "height": 900},
+        "bypass_csp": True,
+    }
 
 
 class Browser:

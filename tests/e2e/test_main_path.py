@@ -12,7 +12,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from tsunagu.access.models import Involvement
-from tsunagu.accounts.models import User
+from tsunagu.accounts.models import Role, User
 from tsunagu.coordination.models import Case, PlanStatus, Stage
 from tsunagu.demo.builder import create_users
 from tsunagu.intake.models import Consultation, Referral
@@ -30,7 +30,7 @@ def kobayashi(transactional_db):
     call_command("load_profile", "kobayashi", stdout=io.StringIO())
     m = Municipality.objects.get(slug="kobayashi")
     logins = create_users(m)
-    users = {(login.agency, login.role): login.username for login in logins}
+    users = {(login.agency.name, Role(login.role).label): login.username for login in logins}
     home = Agency.objects.get(municipality=m, name=COUNSELLOR_AGENCY)
     household = Household.objects.create(municipality=m, name="霧島世帯", address="小林市細野1-2")
     for given, kana, born, relation, sex in [

@@ -5,13 +5,17 @@ from tsunagu.people.forms import WarekiDateField
 
 
 class AuditSearchForm(forms.Form):
-    person_id = forms.IntegerField(label="本人ID", required=False, min_value=1)
+    person_id = forms.IntegerField(label="本人ID", required=False, min_value=1, max_value=2**53)
     user = forms.ModelChoiceField(
-        User.objects.order_by("username"), label="利用者", required=False, empty_label="(すべて)"
+        User.objects.none(), label="利用者", required=False, empty_label="(すべて)"
     )
     action = forms.CharField(label="操作", required=False, max_length=30)
     date_from = WarekiDateField(label="期間(開始日)", required=False)
     date_to = WarekiDateField(label="期間(終了日)", required=False)
+
+    def __init__(self, *args, users, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = users.order_by("username")
 
     def clean(self):
         data = super().clean()

@@ -1,4 +1,5 @@
-"""The audit log page, for the 監査 and 管理者 roles only. Reading it is itself audited."""
+"""The audit log page: an agency's 監査 reads its own agency's events, a 全庁監査 all of them
+(access/policy/audit.py). Reading it is itself audited."""
 
 from __future__ import annotations
 
@@ -12,7 +13,6 @@ from django.utils import timezone
 
 from tsunagu.access import audit, policy
 from tsunagu.access.forms import AuditSearchForm
-from tsunagu.access.models import AuditEvent
 
 PAGE_SIZE = 50
 
@@ -21,8 +21,8 @@ def _day_start(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
-def _filtered(data: dict):
-    rows = AuditEvent.objects.select_related("user", "agency").order_by("-pk")
+def _filtered(user, data: dict):
+    rows = policy.visible_audit_events(user).select_related("user", "agency").order_by("-pk")
     if data.get("person_id"):
         rows = rows.filter(person_id=data["person_id"])
     if data.get("user"):
@@ -39,10 +39,10 @@ def _filtered(data: dict):
 @login_required
 def audit_log(request):
     if not policy.can_read_audit_log(request.user):
-        raise PermissionDenied("監査ログは監査・管理者の役割の利用者のみ閲覧できます。")
-    form = AuditSearchForm(request.GET or None)
+        raise PermissionDenied("監査ログは監査・全庁監査の役割の利用者のみ閲覧できます。")
+    form = AuditSearchForm(request.GET or None, users=policy.audit_log_users(request.user))
     data = form.cleaned_data if form.is_valid() else {}
-    page = Paginator(_filtered(data), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(_filtered(request.user, data), PAGE_SIZE).get_page(request.GET.get("page"))
     audit.log(
         request.user,
         "view",
@@ -57,5 +57,10 @@ def audit_log(request):
     return render(
         request,
         "access/audit_log.html",
-        {"form": form, "page": page, "querystring": params.urlencode()},
+        {
+            "form": form,
+            "page": page,
+            "querystring": params.urlencode(),
+            "municipal": policy.is_municipal_auditor(request.user),
+        },
     )

@@ -1,5 +1,12 @@
+from tsunagu.access import policy
+
+
 def current_memberships(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    return {"current_memberships": user.active_memberships()}
+    return {
+        "current_memberships": user.active_memberships(),
+        "nav_audit_log": policy.can_read_audit_log(user),
+        "nav_staff": policy.can_administer_accounts(user),
+    }

@@ -34,9 +34,8 @@ class User(AbstractUser):
 
     def content_agency_ids(self) -> set[int]:
         """Agencies through which this user may read case content: memberships in a
-        casework role. 管理者, 監査 and 統計 memberships grant none (access/policy.py)."""
-        no_content = {Role.ADMIN, Role.AUDITOR, Role.STATISTICS}
-        return {agency_id for agency_id, role in self._memberships() if role not in no_content}
+        casework role. 管理者, 監査, 統計 and the municipality-wide memberships grant none (access/policy.py)."""
+        return {agency_id for agency_id, role in self._memberships() if role not in NO_CONTENT}
 
     def roles(self) -> set[str]:
         return {role for _, role in self._memberships()}
@@ -53,6 +52,29 @@ class Role(models.TextChoices):
     ADMIN = "admin", "管理者"
     AUDITOR = "auditor", "監査"
     STATISTICS = "statistics", "統計"
+    # Municipality-wide roles (docs/decisions/0012-account-administration.md): granted only by a システム管理者.
+    SYSTEM_ADMIN = "system_admin", "システム管理者"
+    MUNICIPAL_AUDITOR = "municipal_auditor", "全庁監査"
+
+
+# Roles that read no case content; the read-only ones also change nothing (access.policy).
+NO_CONTENT = frozenset(
+    {Role.ADMIN, Role.AUDITOR, Role.STATISTICS, Role.SYSTEM_ADMIN, Role.MUNICIPAL_AUDITOR}
+)
+READ_ONLY = frozenset({Role.AUDITOR, Role.MUNICIPAL_AUDITOR})
+MUNICIPAL_ROLES = frozenset({Role.SYSTEM_ADMIN, Role.MUNICIPAL_AUDITOR})
+# What each role is for, in the words shown to users (demo logins, staff pages).
+ROLE_DESCRIPTIONS: dict[str, str] = {
+    Role.COUNSELLOR: "相談を受け付け、記録し、他機関へつなぎます。",
+    Role.COORDINATOR: "複合的な課題の事例を、同意・アセスメント・支援プラン・会議で調整します (CSW)。",
+    Role.OUTREACH: "支援が届いていない人への訪問・見守りを記録します。",
+    Role.PARTICIPATION: "社会参加の受入先とのマッチングを記録します。",
+    Role.ADMIN: "自機関の職員アカウントと役割を管理します。相談記録は閲覧できません。",
+    Role.AUDITOR: "自機関の職員・記録に関する監査ログを閲覧します。記録の変更はできません。",
+    Role.STATISTICS: "年度実績(集計のみ)を閲覧し、目標値を入力します。個人の記録は閲覧できません。",
+    Role.SYSTEM_ADMIN: "全庁の職員アカウント・役割と二段階認証のリセットを管理します。相談記録は閲覧できません。",
+    Role.MUNICIPAL_AUDITOR: "全庁の監査ログを閲覧します。記録の変更はできません。",
+}
 
 
 class Membership(models.Model):

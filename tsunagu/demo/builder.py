@@ -12,7 +12,8 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Permission
 
 from tsunagu.access.models import Involvement
-from tsunagu.accounts.models import Membership, Role, User
+from tsunagu.accounts.actions import CONFIG_APPS
+from tsunagu.accounts.models import MUNICIPAL_ROLES, Membership, Role, User
 from tsunagu.demo.population import PopulationGenerator
 from tsunagu.municipality.models import Agency, Delivery, Municipality
 from tsunagu.people import matching
@@ -31,6 +32,8 @@ ROLE_SLUGS: dict[str, str] = {
     Role.ADMIN: "kanri",
     Role.AUDITOR: "kansa",
     Role.STATISTICS: "toukei",
+    Role.SYSTEM_ADMIN: "system-kanri",
+    Role.MUNICIPAL_AUDITOR: "zenchou-kansa",
 }
 KIND_PREFIX: dict[str, str] = {
     Agency.Kind.DEPARTMENT: "ka",
@@ -38,13 +41,13 @@ KIND_PREFIX: dict[str, str] = {
     Agency.Kind.ORGANISATION: "og",
     Agency.Kind.PARTNER: "pt",
 }
-CONFIG_APPS = ("municipality", "accounts")
 
 
 @dataclass
 class DemoLogin:
     username: str
-    agency: str
+    display_name: str
+    agency: Agency
     role: str
 
 
@@ -52,32 +55,49 @@ def roles_for(agency: Agency) -> list[str]:
     # Partners outside welfare only send and receive referrals.
     if agency.kind == Agency.Kind.PARTNER:
         return [Role.COUNSELLOR]
-    return list(ROLE_SLUGS)
+    return [role for role in ROLE_SLUGS if role not in MUNICIPAL_ROLES]
+
+
+def lead_department(municipality: Municipality) -> Agency | None:
+    """The 主管課: the first department of the profile (where the municipality-wide
+    システム管理者 and 全庁監査 of the demo sit)."""
+    return municipality.agencies.filter(kind=Agency.Kind.DEPARTMENT).order_by("order", "id").first()
 
 
 def create_users(municipality: Municipality) -> list[DemoLogin]:
-    """One user per role per party of the profile (idempotent by username)."""
+    """One user per agency role per party of the profile, plus the municipality-wide
+    システム管理者 and 全庁監査 at the 主管課 (idempotent by username)."""
     password = make_password(DEMO_PASSWORD)
     agencies = list(municipality.agencies.order_by("kind", "order", "id"))
     counters: dict[str, int] = defaultdict(int)
-    logins, users, memberships = [], [], []
-    existing = set(User.objects.values_list("username", flat=True))
+    wanted: list[tuple[str, Agency, str]] = []
     for agency in agencies:
         prefix = KIND_PREFIX[agency.kind]
         counters[prefix] += 1
         for role in roles_for(agency):
-            username = f"{municipality.slug[:4]}-{prefix}{counters[prefix]:02d}-{ROLE_SLUGS[role]}"
-            logins.append(DemoLogin(username, agency.name, Role(role).label))
-            if username in existing:
-                continue
-            user = User(
-                username=username,
-                password=password,
-                display_name=f"{agency.short_name or agency.name[:12]} {Role(role).label}",
-                is_staff=role == Role.ADMIN,
+            slug = ROLE_SLUGS[role]
+            wanted.append(
+                (f"{municipality.slug[:4]}-{prefix}{counters[prefix]:02d}-{slug}", agency, role)
             )
-            users.append(user)
-            memberships.append((user, agency, role))
+    lead = lead_department(municipality)
+    if lead is not None:
+        for role in (Role.SYSTEM_ADMIN, Role.MUNICIPAL_AUDITOR):
+            wanted.append((f"{municipality.slug[:4]}-{ROLE_SLUGS[role]}", lead, role))
+    existing = set(User.objects.values_list("username", flat=True))
+    logins, users, memberships = [], [], []
+    for username, agency, role in wanted:
+        display_name = f"{agency.short_name or agency.name} {Role(role).label}"
+        logins.append(DemoLogin(username, display_name, agency, role))
+        if username in existing:
+            continue
+        user = User(
+            username=username,
+            password=password,
+            display_name=display_name,
+            is_staff=role == Role.SYSTEM_ADMIN,
+        )
+        users.append(user)
+        memberships.append((user, agency, role))
     User.objects.bulk_create(users, batch_size=BATCH)
     Membership.objects.bulk_create(
         [Membership(user=u, agency=a, role=r) for u, a, r in memberships], batch_size=BATCH

@@ -35,6 +35,7 @@ from django.http import Http404
 
 from tsunagu.access.models import Involvement
 from tsunagu.access.policy.municipality import can_view_areas, get_areas_municipality_or_404  # noqa: F401
+from tsunagu.accounts.models import READ_ONLY
 from tsunagu.municipality.models import Agency
 from tsunagu.people.models import Person
 
@@ -47,11 +48,7 @@ def _agency_ids(user) -> set[int]:
 
 
 def is_read_only(user) -> bool:
-    return user.has_role("auditor")
-
-
-def can_read_audit_log(user) -> bool:
-    return bool(user.is_authenticated and user.is_active and user.has_role("admin", "auditor"))
+    return user.has_role(*READ_ONLY)
 
 
 def writable_agencies(user) -> QuerySet[Agency]:
@@ -555,6 +552,9 @@ def meeting_shared_persons(user, *, today=None) -> QuerySet[Person]:
     return Person.objects.filter(pk__in=ids)
 
 
+# Domain modules (one import line each): their public names are the policy's.
+from tsunagu.access.policy.accounts import *  # noqa: E402, F403
+from tsunagu.access.policy.audit import *  # noqa: E402, F403
 from tsunagu.access.policy.reports import can_edit_targets, can_read_reports  # noqa: E402,F401
 from tsunagu.access.policy.resources import (  # noqa: E402,F401
     can_edit_register,

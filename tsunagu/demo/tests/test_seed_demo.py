@@ -42,15 +42,37 @@ def people_snapshot():
 
 def test_every_agency_gets_a_user_per_role_who_can_log_in(structured_town, client):
     output = seed()
+    municipal = {Role.SYSTEM_ADMIN, Role.MUNICIPAL_AUDITOR}
     for agency in structured_town.municipality.agencies.all():
         roles = set(Membership.objects.filter(agency=agency).values_list("role", flat=True))
-        assert roles == set(Role.values)
+        expected = set(Role.values) - municipal
+        if agency == structured_town.department:  # the 主管課 (first department)
+            expected |= municipal
+        assert roles == expected
     user = User.objects.filter(memberships__agency=structured_town.owner_agency).first()
     assert user.username in output and "tsunagu-demo" in output
     response = client.post(
         "/accounts/login/", {"username": user.username, "password": "tsunagu-demo"}
     )
     assert response.status_code == 302 and client.get("/").status_code == 200
+
+
+def test_printed_logins_start_with_the_first_visit_users_and_explain_roles(structured_town):
+    output = seed()
+    first, _, rest = output.partition("役割の説明")
+    assert "まずこの利用者で試してください" in first
+    for role in (Role.COUNSELLOR, Role.COORDINATOR):
+        user = User.objects.filter(memberships__role=role).order_by("username").first()
+        assert user.username.split("-")[0] in first
+    assert "管理者" in rest and "自機関の職員アカウント" in rest
+    assert f"■ {structured_town.coordinating_agency.name}" in output
+    # Display names are the agency's full name, never cut to 12 characters.
+    assert User.objects.filter(
+        display_name__startswith=structured_town.unrelated_agency.name
+    ).exists()
+    assert (
+        not User.objects.filter(is_staff=True).exclude(memberships__role=Role.SYSTEM_ADMIN).exists()
+    )
 
 
 def test_households_are_known_in_pieces_with_registration_variants(structured_town):

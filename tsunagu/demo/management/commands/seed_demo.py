@@ -4,6 +4,7 @@ import unicodedata
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
+from tsunagu.accounts.models import ROLE_DESCRIPTIONS, Role
 from tsunagu.demo import builder, cases, casework
 from tsunagu.demo.meetings import MeetingDemo
 from tsunagu.demo.resources import create_resources
@@ -69,7 +70,7 @@ class Command(BaseCommand):
         vacuum = connection.vendor == "postgresql" and not connection.in_atomic_block
         with connection.cursor() as cursor:
             cursor.execute("VACUUM ANALYZE" if vacuum else "ANALYZE")
-        self._print_logins(logins)
+        self._print_logins(municipality, logins)
 
     def _seed_cases(self, municipality, *, scale, seed, today):
         case_builder = cases.make_builder(municipality, seed=seed, today=today)
@@ -86,11 +87,52 @@ class Command(BaseCommand):
             f"(決定 {meetings.decisions} 件)を登録しました。"
         )
 
-    def _print_logins(self, logins):
-        self.stdout.write(f"\nデモ利用者 (パスワードはすべて {builder.DEMO_PASSWORD})")
-        self.stdout.write(f"{pad('ユーザー名', 28)}{pad('役割', 26)}所属")
+    def _print_logins(self, municipality, logins):
+        write = self.stdout.write
+        write(f"\nデモ利用者 (パスワードはすべて {builder.DEMO_PASSWORD})")
+        first = first_visit(municipality, logins)
+        if first:
+            write("\nはじめての方は、まずこの利用者で試してください:")
+            for why, login in first:
+                write(f"  {pad(login.username, 28)}{why}")
+        write("\n役割の説明:")
+        for role in dict.fromkeys(login.role for login in logins):
+            write(f"  {pad(Role(role).label, 26)}{ROLE_DESCRIPTIONS[role]}")
+        write("\n機関ごとの利用者:")
+        groups: dict[Agency, list[builder.DemoLogin]] = {}
         for login in logins:
-            self.stdout.write(f"{pad(login.username, 28)}{pad(login.role, 26)}{login.agency}")
+            groups.setdefault(login.agency, []).append(login)
+        for agency, group in groups.items():
+            write(f"■ {agency.name}（{agency.get_kind_display()}）")
+            for login in group:
+                write(f"  {pad(login.username, 28)}{Role(login.role).label}")
+
+
+def first_visit(municipality, logins) -> list[tuple[str, builder.DemoLogin]]:
+    """The three users a first visit should try: a counter's 相談員, the coordinating
+    agency's コーディネーター (CSW), and a member of the 主管課."""
+    coordinating = municipality.setting("coordinating_agency")
+    lead = builder.lead_department(municipality)
+    picks = [
+        (
+            "相談窓口の相談員: 相談を受け付け、他機関へつなぐ",
+            lambda x: x.agency.kind == Agency.Kind.AGENCY and x.role == Role.COUNSELLOR,
+        ),
+        (
+            "多機関協働のコーディネーター (CSW): 複合的な課題の事例を調整する",
+            lambda x: x.agency.name == coordinating and x.role == Role.COORDINATOR,
+        ),
+        (
+            "主管課の職員: 全体の状況と実施体制を見る",
+            lambda x: lead is not None and x.agency == lead and x.role == Role.COUNSELLOR,
+        ),
+    ]
+    found = []
+    for why, test in picks:
+        login = next((x for x in logins if test(x)), None)
+        if login is not None:
+            found.append((why, login))
+    return found
 
 
 def missing_for_demo(municipality: Municipality) -> list[str]:
