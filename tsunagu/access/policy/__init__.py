@@ -552,3 +552,12 @@ def meeting_shared_persons(user, *, today=None) -> QuerySet[Person]:
     members = HouseholdMembership.objects.filter(household_id__in=households, left_on__isnull=True)
     ids = {focus for focus, _ in cases} | set(members.values_list("person_id", flat=True))
     return Person.objects.filter(pk__in=ids)
+
+
+from .participation import (  # noqa: E402, F401  (参加支援, re-exported; reads the helpers above)
+    can_change_participation,
+    can_view_participation,
+    get_participation_or_404,
+    participation_agency_ids,
+    visible_participations,
+)
