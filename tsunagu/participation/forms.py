@@ -50,7 +50,9 @@ class AreaChoiceField(forms.ModelChoiceField):
 class OpenForm(forms.Form):
     """Which responsible agency takes the person's 参加支援 on."""
 
-    agency = forms.ModelChoiceField(label="参加支援の担当機関", queryset=None, empty_label=None)
+    agency: forms.ModelChoiceField = forms.ModelChoiceField(
+        label="参加支援の担当機関", queryset=None, empty_label=None
+    )
 
     def __init__(self, *args, agencies, **kwargs):
         super().__init__(*args, **kwargs)
@@ -77,7 +79,7 @@ class NeedsForm(forms.Form):
     needs_care = forms.BooleanField(label="服薬・障がいへの配慮が必要", required=False)
     short_hours = forms.BooleanField(label="短時間を希望", required=False)
     remote = forms.BooleanField(label="在宅を希望", required=False)
-    coordinator = forms.ModelChoiceField(
+    coordinator: forms.ModelChoiceField = forms.ModelChoiceField(
         label="担当コーディネーター", queryset=None, required=False
     )
 

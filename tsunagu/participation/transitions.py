@@ -63,8 +63,13 @@ LIFECYCLE = Lifecycle(
     },
 )
 
-# Which Placement date a move writes.
-PLACEMENT_DATE = {S.VISIT: "visited_on", S.TRIAL: "trial_on", S.ACTIVE: "started_on"}
+# The Placement date each move writes.
+PLACEMENT_DATE: dict[str, str] = {
+    S.VISIT: "visited_on",
+    S.TRIAL: "trial_on",
+    S.ACTIVE: "started_on",
+    S.SETTLED: "settled_on",
+}
 
 
 def sides(user, record: ParticipationRecord) -> set[str]:
@@ -105,12 +110,12 @@ def move(
         _apply(step.obj, step.to, on=on, offer=proposed, category=category)
 
     def event(step: Step) -> ParticipationEvent:
-        current = step.obj.placements.order_by("-pk").first()
+        latest = step.obj.placements.order_by("-pk").first()
         return ParticipationEvent.objects.create(
             record=step.obj,
             from_stage=step.frm,
             to_stage=step.to,
-            offer=offer or (current.offer if current else None),
+            offer=latest.offer if latest else None,
             by=by,
             at=step.at,
             on=on,
@@ -168,9 +173,6 @@ def _apply(record, to: str, *, on, offer, category: str) -> None:
     if to in PLACEMENT_DATE and current is not None:
         setattr(current, PLACEMENT_DATE[to], on)
         current.save(update_fields=[PLACEMENT_DATE[to]])
-    elif to == S.SETTLED and current is not None:
-        current.settled_on = on
-        current.save(update_fields=["settled_on"])
     elif to == S.INTERRUPTED:
         record.interruption_reason = category
         if current is not None:

@@ -111,7 +111,7 @@ def salon_offer(salon, staff):
 
 
 @pytest.fixture
-def plan(case, coordinator, town):
+def plan(case, coordinator, town, programme):
     """A case with consent (partner: every part, owner: 基本情報), both on the team, and
     a plan asking for 参加支援."""
     case = walk_to(case, "deliberation", coordinator, town)

@@ -7,7 +7,7 @@ LABELS = {"work_experience": "就労体験", "place": "居場所"}
 
 
 def offer(pk=1, **values) -> OfferFacts:
-    base = {
+    base: dict = {
         "pk": pk,
         "kind": "work_experience",
         "days": MON_TO_FRI,
@@ -22,7 +22,7 @@ def offer(pk=1, **values) -> OfferFacts:
 
 
 def needs(**values) -> Needs:
-    base = {
+    base: dict = {
         "kinds": frozenset({"work_experience"}),
         "kind_labels": LABELS,
         "days": MON_TO_FRI,
