@@ -8,12 +8,16 @@ is ``blocked`` with the reason and ranked after every open offer.
 
 Points per criterion (a criterion the person has no view on gives no points either way, so
 the score is the share of what matters to this person that the offer meets):
-kind 30, days and times 25, area 15, and 10 each for transport, care, short hours, at home
-and physical load.
+kind 30, days and times 25, area 15, and 10 each for transport, care, short hours, at home,
+physical load and what the person wrote. The last compares the written wishes with the
+offer's text by shared two-character pieces that hold a kanji or katakana (畑・清掃・カフェ),
+so particles and endings (して, たい) do not count; two shared pieces make it a match.
+Equal scores are ordered by that closeness, then by how many day × time slots are shared.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -31,7 +35,19 @@ POINTS = {
     "short_hours": 10,
     "remote": 10,
     "load": 10,
+    "words": 10,
 }
+WORDS_NEEDED = 2
+_CONTENT = re.compile(r"[\u4e00-\u9fff\u30a0-\u30ff々]")
+
+
+def pieces(text: str) -> frozenset[str]:
+    """Two-character pieces of ``text`` holding a kanji or katakana."""
+    return frozenset(
+        text[i : i + 2]
+        for i in range(len(text) - 1)
+        if _CONTENT.search(text[i : i + 2]) and not re.search(r"[\s、。・()（）]", text[i : i + 2])
+    )
 
 
 @dataclass(frozen=True)
@@ -49,6 +65,7 @@ class Needs:
     needs_care: bool = False
     short_hours: bool = False
     remote: bool = False
+    words: frozenset[str] = frozenset()  # pieces(written wishes)
 
 
 @dataclass(frozen=True)
@@ -68,6 +85,7 @@ class OfferFacts:
     short_hours: bool = False
     remote: bool = False
     area_name: str = ""
+    text: str = ""  # title, description, what the host asks, the host's description
 
 
 @dataclass
@@ -77,6 +95,8 @@ class Fit:
     matched: list[str]
     missed: list[str]
     blocked: str = ""
+    closeness: int = 0  # shared pieces with the written wishes
+    slots: int = 0  # shared day × time slots
 
     @property
     def explanation(self) -> str:
@@ -138,9 +158,9 @@ def fit(needs: Needs, offer: OfferFacts) -> Fit:
         possible += POINTS[name]
         if ok:
             earned += POINTS[name]
-            matched.append(yes)
-        else:
-            missed.append(no)
+        words = yes if ok else no
+        if words:
+            (matched if ok else missed).append(words)
 
     if needs.kinds:
         label = needs.kind_labels.get(offer.kind, offer.kind)
@@ -168,11 +188,16 @@ def fit(needs: Needs, offer: OfferFacts) -> Fit:
     if needs.remote:
         criterion("remote", offer.remote, "在宅可", "通いが必要")
     criterion("load", offer.load <= needs.load, "体力に合う", "体力の負担が大きい")
+    closeness = len(needs.words & pieces(offer.text)) if needs.words else 0
+    if needs.words:
+        criterion("words", closeness >= WORDS_NEEDED, "希望の記述に近い内容", "")
     score = round(100 * earned / possible) if possible else 0
-    return Fit(offer.pk, score, matched, missed, blocked_reason(needs, offer))
+    slots = bin(needs.days & offer.days).count("1") * bin(needs.bands & offer.bands).count("1")
+    return Fit(offer.pk, score, matched, missed, blocked_reason(needs, offer), closeness, slots)
 
 
 def rank(needs: Needs, offers: Iterable[OfferFacts]) -> list[Fit]:
-    """Every offer scored, open offers first, best first; ties keep the given order."""
+    """Every offer scored: open offers first, then by score, closeness to what the person
+    wrote and shared slots; remaining ties keep the given order."""
     fits = [fit(needs, offer) for offer in offers]
-    return sorted(fits, key=lambda f: (bool(f.blocked), -f.score))
+    return sorted(fits, key=lambda f: (bool(f.blocked), -f.score, -f.closeness, -f.slots))

@@ -32,6 +32,7 @@ FACT_COLUMNS = (
     "short_hours",
     "remote",
 )
+TEXT_COLUMNS = ("title", "description", "host_asks", "organization__description")
 
 
 def age_on(birth_date: datetime.date | None, day: datetime.date) -> int | None:
@@ -62,6 +63,7 @@ def needs_of(record: ParticipationRecord, today: datetime.date) -> matching.Need
         needs_care=record.needs_care,
         short_hours=record.short_hours,
         remote=record.remote,
+        words=matching.pieces(record.wishes),
     )
 
 
@@ -88,10 +90,12 @@ class Match:
 
 
 def offer_facts(offers, area_names: dict[int, str], taken: dict[int, int]):
-    for row in offers.values_list(*FACT_COLUMNS):
-        values = dict(zip(FACT_COLUMNS, row, strict=True))
+    width = len(FACT_COLUMNS)
+    for row in offers.values_list(*FACT_COLUMNS, *TEXT_COLUMNS):
+        values = dict(zip(FACT_COLUMNS, row[:width], strict=True))
         values["taken"] = taken.get(values["pk"], 0)
         values["area_name"] = area_names.get(values["area_id"], "")
+        values["text"] = " ".join(row[width:])
         yield matching.OfferFacts(**values)
 
 
