@@ -6,7 +6,7 @@ PROFILE ?= kobayashi
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: install demo serve test test-pg test-e2e lint fmt bench bench-namematch clean
+.PHONY: install demo serve test test-pg test-e2e lint fmt bench bench-namematch bench-participation clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -59,3 +59,7 @@ bench-namematch: install
 	psql "$(BENCH_PG)/postgres" -tAc "select 1 from pg_database where datname = 'tsunagu_bench'" | grep -q 1 \
 		|| psql "$(BENCH_PG)/postgres" -c "create database tsunagu_bench"
 	DATABASE_URL=$(BENCH_PG)/tsunagu_bench $(BIN)/python bench/namematch/run.py $(BENCH_ARGS)
+
+# 参加支援: matching over 5,000 offers and the offers directory (BENCHMARKS.md, 参加支援).
+bench-participation: install
+	$(BIN)/python -m bench.participation.run

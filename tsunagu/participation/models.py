@@ -216,7 +216,7 @@ class ParticipationRecord(models.Model):
         related_name="participations",
     )
     # The outreach app is being built alongside; this becomes a ForeignKey to its record
-    # once it lands (docs/decisions/0010-participation.md).
+    # once it lands (docs/decisions/0017-participation-support.md).
     outreach_record_id = models.BigIntegerField("アウトリーチ記録ID", null=True, blank=True)
     stage = models.CharField(
         "段階", max_length=20, choices=Stage.choices, default=Stage.CONSULTATION
