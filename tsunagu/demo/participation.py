@@ -442,7 +442,8 @@ def seed(municipality: Municipality, *, scale: str, seed: int, today: datetime.d
     rng = random.Random(seed)
     offers = _hosts(municipality, member, scale, today)
     records = _records(municipality, member, scale, offers, rng, today)
-    return f"参加支援: 受入メニュー {len(offers)} 件、本人 {records} 人を登録しました。"
+    count = sum(len(rows) for rows in offers.values())
+    return f"参加支援: 受入メニュー {count} 件、本人 {records} 人を登録しました。"
 
 
 def _leaf_areas(municipality) -> list[Area]:
@@ -455,7 +456,7 @@ def _leaf_areas(municipality) -> list[Area]:
 
 def _hosts(municipality, member, scale, today) -> dict[str, list[Offer]]:
     """Bulk-insert the host list COPIES[scale] times over the areas; offers by key."""
-    areas = _leaf_areas(municipality) or [None]
+    areas: list[Area | None] = [*_leaf_areas(municipality)] or [None]
     orgs, profiles, pending = [], [], []
     for copy in range(COPIES[scale]):
         for i, host in enumerate(HOSTS):

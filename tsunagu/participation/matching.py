@@ -17,9 +17,11 @@ Equal scores are ordered by that closeness, then by how many day × time slots a
 
 from __future__ import annotations
 
+import heapq
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cache
 
 WEEKDAYS = [(1, "月"), (2, "火"), (4, "水"), (8, "木"), (16, "金"), (32, "土"), (64, "日")]
 WEEKDAY_MASK = 31
@@ -41,7 +43,7 @@ WORDS_NEEDED = 2
 _CONTENT = re.compile(r"[\u4e00-\u9fff\u30a0-\u30ff々]")
 
 
-def pieces(text: str) -> frozenset[str]:
+def pieces(text: str) -> frozenset[str]:  # of the written wishes, once per search
     """Two-character pieces of ``text`` holding a kanji or katakana."""
     return frozenset(
         text[i : i + 2]
@@ -68,15 +70,16 @@ class Needs:
     words: frozenset[str] = frozenset()  # pieces(written wishes)
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class OfferFacts:
+    """One offer as matching sees it (fields in the order search.py reads them)."""
+
     pk: int
     kind: str
     days: int
     bands: int
     area_id: int | None
     capacity: int
-    taken: int  # current placements
     age_min: int | None = None
     age_max: int | None = None
     load: int = 1
@@ -84,6 +87,7 @@ class OfferFacts:
     care: bool = False
     short_hours: bool = False
     remote: bool = False
+    taken: int = 0  # persons taking part now
     area_name: str = ""
     text: str = ""  # title, description, what the host asks, the host's description
 
@@ -110,6 +114,7 @@ class Fit:
         return "。".join(parts) or "比べる希望が入力されていません"
 
 
+@cache
 def days_words(mask: int) -> str:
     if mask & WEEKDAY_MASK == WEEKDAY_MASK and not mask & WEEKEND_MASK:
         return "平日"
@@ -120,10 +125,12 @@ def days_words(mask: int) -> str:
     return "・".join(label for bit, label in WEEKDAYS if mask & bit)
 
 
+@cache
 def bands_words(mask: int) -> str:
     return "・".join(label for bit, label in BANDS if mask & bit)
 
 
+@cache
 def _schedule_words(days: int, bands: int) -> str:
     d, b = days_words(days), bands_words(bands)
     if d and b:
@@ -147,57 +154,132 @@ def blocked_reason(needs: Needs, offer: OfferFacts) -> str:
     return ""
 
 
-def fit(needs: Needs, offer: OfferFacts) -> Fit:
-    """Score one offer against the needs (see the module docstring for the points)."""
-    earned, possible = 0, 0
-    matched: list[str] = []
-    missed: list[str] = []
+def possible_points(needs: Needs) -> int:
+    """The points at stake for this person: the criteria they have a view on."""
+    wanted = [
+        ("kind", bool(needs.kinds)),
+        ("schedule", bool(needs.days or needs.bands)),
+        ("area", needs.area_id is not None),
+        ("transport", needs.needs_transport),
+        ("care", needs.needs_care),
+        ("short_hours", needs.short_hours),
+        ("remote", needs.remote),
+        ("load", True),
+        ("words", bool(needs.words)),
+    ]
+    return sum(POINTS[name] for name, on in wanted if on)
 
-    def criterion(name: str, ok: bool, yes: str, no: str) -> None:
-        nonlocal earned, possible
-        possible += POINTS[name]
-        if ok:
-            earned += POINTS[name]
-        words = yes if ok else no
-        if words:
-            (matched if ok else missed).append(words)
 
+def _earned(needs: Needs, offer: OfferFacts, near: int, words: list | None = None) -> int:
+    """Points the offer earns; with ``words``, also collects (fits?, words) per criterion.
+
+    ``near`` is ``closeness(needs, offer)``. Ranking calls this for every offer without
+    ``words`` (the cost of a search is here);
+    ``fit`` calls it with ``words`` for the offers shown, so both follow the same rules.
+    """
+    earned = 0
     if needs.kinds:
-        label = needs.kind_labels.get(offer.kind, offer.kind)
-        criterion("kind", offer.kind in needs.kinds, label, f"活動の種類({label})が希望と違う")
+        if offer.kind in needs.kinds:
+            earned += POINTS["kind"]
+        if words is not None:
+            label = needs.kind_labels.get(offer.kind, offer.kind)
+            ok = offer.kind in needs.kinds
+            words.append((ok, label if ok else f"活動の種類({label})が希望と違う"))
     if needs.days or needs.bands:
         days = needs.days & offer.days if needs.days and offer.days else needs.days
         bands = needs.bands & offer.bands if needs.bands and offer.bands else needs.bands
         ok = bool(days or not needs.days) and bool(bands or not needs.bands)
-        criterion("schedule", ok, _schedule_words(days, bands), "曜日・時間帯が合わない")
+        if ok:
+            earned += POINTS["schedule"]
+        if words is not None:
+            words.append((ok, _schedule_words(days, bands) if ok else "曜日・時間帯が合わない"))
     if needs.area_id is not None:
-        if offer.area_id == needs.area_id:
-            criterion("area", True, f"同じ圏域({offer.area_name})", "")
-        elif offer.area_id in needs.near_area_ids or offer.remote:
-            criterion("area", True, f"通える圏域({offer.area_name or '在宅'})", "")
-        else:
-            criterion("area", False, "", f"圏域が違う({offer.area_name or '未設定'})")
+        same = offer.area_id == needs.area_id
+        ok = same or offer.area_id in needs.near_area_ids or offer.remote
+        if ok:
+            earned += POINTS["area"]
+        if words is not None:
+            name = offer.area_name
+            if same:
+                words.append((True, f"同じ圏域({name})"))
+            else:
+                text = f"通える圏域({name or '在宅'})" if ok else f"圏域が違う({name or '未設定'})"
+                words.append((ok, text))
     if needs.needs_transport:
-        criterion("transport", offer.transport or offer.remote, "送迎あり", "送迎なし")
-    else:
-        matched.append("送迎不要")
-    if needs.needs_care:
-        criterion("care", offer.care, "服薬・障がいへの配慮あり", "配慮の記載なし")
-    if needs.short_hours:
-        criterion("short_hours", offer.short_hours, "短時間可", "短時間の受入なし")
-    if needs.remote:
-        criterion("remote", offer.remote, "在宅可", "通いが必要")
-    criterion("load", offer.load <= needs.load, "体力に合う", "体力の負担が大きい")
-    closeness = len(needs.words & pieces(offer.text)) if needs.words else 0
-    if needs.words:
-        criterion("words", closeness >= WORDS_NEEDED, "希望の記述に近い内容", "")
-    score = round(100 * earned / possible) if possible else 0
-    slots = bin(needs.days & offer.days).count("1") * bin(needs.bands & offer.bands).count("1")
-    return Fit(offer.pk, score, matched, missed, blocked_reason(needs, offer), closeness, slots)
+        ok = offer.transport or offer.remote
+        earned += POINTS["transport"] if ok else 0
+        if words is not None:
+            words.append((ok, "送迎あり" if ok else "送迎なし"))
+    elif words is not None:
+        words.append((True, "送迎不要"))
+    for wanted, has, name, yes, no in (
+        (needs.needs_care, offer.care, "care", "服薬・障がいへの配慮あり", "配慮の記載なし"),
+        (needs.short_hours, offer.short_hours, "short_hours", "短時間可", "短時間の受入なし"),
+        (needs.remote, offer.remote, "remote", "在宅可", "通いが必要"),
+    ):
+        if wanted:
+            earned += POINTS[name] if has else 0
+            if words is not None:
+                words.append((has, yes if has else no))
+    ok = offer.load <= needs.load
+    earned += POINTS["load"] if ok else 0
+    if words is not None:
+        words.append((ok, "体力に合う" if ok else "体力の負担が大きい"))
+    if needs.words and near >= WORDS_NEEDED:
+        earned += POINTS["words"]
+        if words is not None:
+            words.append((True, "希望の記述に近い内容"))
+    return earned
 
 
-def rank(needs: Needs, offers: Iterable[OfferFacts]) -> list[Fit]:
-    """Every offer scored: open offers first, then by score, closeness to what the person
-    wrote and shared slots; remaining ties keep the given order."""
-    fits = [fit(needs, offer) for offer in offers]
-    return sorted(fits, key=lambda f: (bool(f.blocked), -f.score, -f.closeness, -f.slots))
+def closeness(needs: Needs, offer: OfferFacts) -> int:
+    # Substring tests of the person's few pieces, not pieces() of every offer's text: this
+    # decides the cost of scoring 5,000 offers.
+    return sum(word in offer.text for word in needs.words)
+
+
+def _score(earned: int, possible: int) -> int:
+    return round(100 * earned / possible) if possible else 0
+
+
+def _slots(needs: Needs, offer: OfferFacts) -> int:
+    return bin(needs.days & offer.days).count("1") * bin(needs.bands & offer.bands).count("1")
+
+
+def fit(needs: Needs, offer: OfferFacts) -> Fit:
+    """Score one offer against the needs and say why (see the module docstring)."""
+    words: list[tuple[bool, str]] = []
+    near = closeness(needs, offer)
+    earned = _earned(needs, offer, near, words)
+    return Fit(
+        offer.pk,
+        _score(earned, possible_points(needs)),
+        [text for ok, text in words if ok],
+        [text for ok, text in words if not ok],
+        blocked_reason(needs, offer),
+        near,
+        _slots(needs, offer),
+    )
+
+
+def rank(
+    needs: Needs,
+    offers: Iterable[OfferFacts],
+    limit: int | None = None,
+    *,
+    include_blocked: bool = True,
+) -> list[Fit]:
+    """The best ``limit`` offers (all when None), explained: open offers first, then by
+    score, closeness to what the person wrote and shared slots; remaining ties keep the
+    given order. Every offer is scored; only those returned are explained."""
+    possible = possible_points(needs)
+    keyed = []
+    for n, offer in enumerate(offers):
+        blocked = bool(blocked_reason(needs, offer))
+        if blocked and not include_blocked:
+            continue
+        near = closeness(needs, offer) if needs.words else 0
+        score = _score(_earned(needs, offer, near), possible)
+        keyed.append((blocked, -score, -near, -_slots(needs, offer), n, offer))
+    best = heapq.nsmallest(limit, keyed) if limit is not None else sorted(keyed)
+    return [fit(needs, row[-1]) for row in best]

@@ -47,14 +47,21 @@ def participation_agency_ids(municipality_ids) -> set[int]:
 
 
 def staff_agency_ids(user) -> set[int]:
-    """The user's agencies that are responsible for 参加支援 (casework memberships only)."""
+    """The user's agencies that are responsible for 参加支援 (casework memberships only);
+    read once per user object, as a page asks several times."""
+    cached = getattr(user, "_participation_staff", None)
+    if cached is not None:
+        return cached
     agencies = _agency_ids(user)
-    if not agencies:
-        return set()
-    municipalities = set(
-        Agency.objects.filter(pk__in=agencies).values_list("municipality_id", flat=True)
-    )
-    return agencies & participation_agency_ids(municipalities)
+    found: set[int] = set()
+    if agencies:
+        municipalities = set(
+            Agency.objects.filter(pk__in=agencies).values_list("municipality_id", flat=True)
+        )
+        found = agencies & participation_agency_ids(municipalities)
+    if user is not None and user.is_authenticated:
+        user._participation_staff = found
+    return found
 
 
 def municipality_ids(user) -> set[int]:

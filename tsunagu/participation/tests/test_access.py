@@ -148,3 +148,22 @@ def test_every_read_of_a_record_is_audited(client, record, staff):
     assert views.filter(action="view", person_id=record.person_id).count() == 2
     listing = AuditEvent.objects.get(action="list", object_type="participation.participationrecord")
     assert listing.detail["result_ids"] == [record.person_id]
+
+
+@pytest.mark.parametrize("role", [Role.ADMIN, Role.AUDITOR])
+@pytest.mark.parametrize(
+    "agency_of", ["coordinating_agency", "department", "owner_agency", "partner_kind"]
+)
+def test_admin_and_auditor_get_no_person_data_at_any_kind_of_agency(
+    client, urls, town, role, agency_of
+):
+    """Even at the responsible 社協 itself, 管理者 and 監査 memberships open no record."""
+    if agency_of == "partner_kind":
+        agency = Agency.objects.create(
+            municipality=town.municipality, kind=Agency.Kind.PARTNER, name="テスト警察署"
+        )
+    else:
+        agency = getattr(town, agency_of)
+    user = make_user(f"{role}-{agency_of}", agency, role)
+    for method, url in urls["person"] + urls["consultation"]:
+        assert fetch(client, user, method, url).status_code == 404, url
