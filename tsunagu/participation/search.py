@@ -94,8 +94,9 @@ def offer_facts(offers, area_names: dict[int, str], taken: dict[int, int]):
     this runs 5,000 times per search."""
     width = len(FACT_COLUMNS)
     for row in offers.values_list(*FACT_COLUMNS, *TEXT_COLUMNS):
-        facts: list = [*row[:width], taken.get(row[0], 0), area_names.get(row[4], "")]
-        yield matching.OfferFacts(*facts, " ".join(row[width:]))
+        text = " ".join(row[width:])
+        facts: list = [*row[:width], taken.get(row[0], 0), area_names.get(row[4], ""), text]
+        yield matching.OfferFacts(*facts)
 
 
 def match_offers(
