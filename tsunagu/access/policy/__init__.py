@@ -554,6 +554,8 @@ def meeting_shared_persons(user, *, today=None) -> QuerySet[Person]:
     return Person.objects.filter(pk__in=ids)
 
 
+from tsunagu.access.policy.reports import can_edit_targets, can_read_reports  # noqa: E402,F401
+
 from .participation import (  # noqa: E402, F401  (参加支援, re-exported; reads the helpers above)
     can_change_participation,
     can_view_participation,

@@ -150,7 +150,7 @@ def test_every_read_of_a_record_is_audited(client, record, staff):
     assert listing.detail["result_ids"] == [record.person_id]
 
 
-@pytest.mark.parametrize("role", [Role.ADMIN, Role.AUDITOR])
+@pytest.mark.parametrize("role", [Role.ADMIN, Role.AUDITOR, Role.STATISTICS])
 @pytest.mark.parametrize(
     "agency_of", ["coordinating_agency", "department", "owner_agency", "partner_kind"]
 )
