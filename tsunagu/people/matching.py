@@ -176,12 +176,16 @@ def stored_keys(s: Subject) -> list[tuple[str, str]]:
     return list(dict.fromkeys((kind, key) for kind, key in keys if key.split("|")[0]))
 
 
+def _has_kanji(text: str) -> bool:
+    return any("\u3400" <= ch <= "\u9fff" or "\U00020000" <= ch <= "\U0003134f" for ch in text)
+
+
 def _sound_keys(s: Subject) -> list[tuple[str, str]]:
     """Keys that meet across scripts and orders: each name part's consonants with the birth
     date (NGUYEN and グエン both give gn), and all parts' consonants sorted with the birth
     year (for a date slip)."""
-    if s.birth_date is None:
-        return []
+    if s.birth_date is None or (_has_kanji(s.written) and not s.foreign):
+        return []  # Japanese names in kanji meet through the kana and kanji keys above
     dob, keys = s.birth_date.isoformat(), []
     for rendering in s.renderings:
         skeletons = sorted(

@@ -179,6 +179,34 @@ def test_find_candidates_finds_a_katakana_record_from_the_alphabet(town, owner):
     assert found[0].band == LINK
 
 
+def test_a_registered_alphabet_name_is_found_from_an_alphabet_query(town, owner):
+    registered = {
+        "family_name": "金",
+        "given_name": "美英",
+        "alphabet_name": "KIM MI YOUNG",
+        "birth_date": DOB,
+    }
+    person = actions.register_person(user=owner, agency=town.owner_agency, data=registered)
+    found = matching.find_candidates(
+        municipality_id=person.municipality_id,
+        family_name="KIM",
+        given_name="MI YOUNG",
+        birth_date=DOB,
+    )
+    assert [c.person.pk for c in found] == [person.pk]
+
+
+def test_japanese_names_in_kanji_store_no_cross_script_keys():
+    japanese = Subject.of(
+        family_name="佐藤",
+        given_name="花子",
+        family_kana="サトウ",
+        given_kana="ハナコ",
+        birth_date=DOB,
+    )
+    assert not [k for k, _ in matching.stored_keys(japanese) if k in ("sd", "sy")]
+
+
 def test_the_alphabet_name_field_accepts_latin_and_explains_anything_else():
     ok = PersonForm({"family_name": "NGUYEN", "alphabet_name": "ｎｇｕｙｅｎ  thi lan"})
     assert ok.is_valid(), ok.errors
