@@ -555,6 +555,19 @@ def meeting_shared_persons(user, *, today=None) -> QuerySet[Person]:
 
 
 from tsunagu.access.policy.reports import can_edit_targets, can_read_reports  # noqa: E402,F401
+from tsunagu.access.policy.resources import (  # noqa: E402,F401
+    can_edit_register,
+    can_raise_gap,
+    can_view_gap_source,
+    get_gap_or_404,
+    get_organization_or_404,
+    get_resource_or_404,
+    register_edit_municipality_ids,
+    register_municipality_ids,
+    visible_gaps,
+    visible_organizations,
+    visible_resources,
+)
 
 from .participation import (  # noqa: E402, F401  (参加支援, re-exported; reads the helpers above)
     can_change_participation,

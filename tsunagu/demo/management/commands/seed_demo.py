@@ -6,6 +6,7 @@ from django.db import connection, transaction
 
 from tsunagu.demo import builder, cases, casework, participation
 from tsunagu.demo.meetings import MeetingDemo
+from tsunagu.demo.resources import create_resources
 from tsunagu.municipality.models import Municipality
 from tsunagu.people.models import Person
 
@@ -46,6 +47,11 @@ class Command(BaseCommand):
                     f"つなぐシート {made.get('referrals', 0)} 件を登録しました。"
                 )
                 self._seed_cases(municipality, scale=scale, seed=seed, today=base_day)
+                made = create_resources(municipality, scale=scale, seed=seed, today=base_day)
+                self.stdout.write(
+                    f"社会資源 {made['resources']} 件(開催記録 {made['records']} 件)、"
+                    f"不足資源 {made['gaps']} 件を登録しました。"
+                )
                 self.stdout.write(
                     participation.seed(municipality, scale=scale, seed=seed, today=base_day)
                 )
