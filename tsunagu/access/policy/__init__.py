@@ -34,6 +34,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from tsunagu.access.models import Involvement
+from tsunagu.access.policy.municipality import can_view_areas, get_areas_municipality_or_404  # noqa: F401
 from tsunagu.municipality.models import Agency
 from tsunagu.people.models import Person
 

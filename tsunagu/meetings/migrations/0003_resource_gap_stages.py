@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("contenttypes", "0002_remove_content_type_name"),
-        ("meetings", "0001_initial"),
+        ("meetings", "0002_session_status_who_when"),
         ("municipality", "0004_areas"),
         ("resources", "0002_register"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
