@@ -9,7 +9,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 PORT ?= 8000
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: install lock demo serve test test-pg test-e2e lint fmt bench bench-namematch bench-reports bench-resources clean
+.PHONY: install lock demo serve test test-pg test-e2e lint fmt bench bench-namematch bench-reports bench-resources bench-participation clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -73,3 +73,7 @@ bench-resources: install
 	psql "$(BENCH_PG)/postgres" -tAc "select 1 from pg_database where datname = 'tsunagu_bench_resources'" | grep -q 1 \
 		|| psql "$(BENCH_PG)/postgres" -c "create database tsunagu_bench_resources"
 	DATABASE_URL=$(BENCH_PG)/tsunagu_bench_resources $(BIN)/python -m bench.resources.run
+
+# 参加支援: matching over 5,000 offers and the offers directory (BENCHMARKS.md, 参加支援).
+bench-participation: install
+	$(BIN)/python -m bench.participation.run

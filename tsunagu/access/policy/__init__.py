@@ -569,3 +569,11 @@ from tsunagu.access.policy.resources import (  # noqa: E402,F401
     visible_organizations,
     visible_resources,
 )
+
+from .participation import (  # noqa: E402, F401  (参加支援, re-exported; reads the helpers above)
+    can_change_participation,
+    can_view_participation,
+    get_participation_or_404,
+    participation_agency_ids,
+    visible_participations,
+)

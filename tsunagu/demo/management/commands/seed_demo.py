@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
 from tsunagu.accounts.models import ROLE_DESCRIPTIONS, Role
-from tsunagu.demo import builder, cases, casework
+from tsunagu.demo import builder, cases, casework, participation
 from tsunagu.demo.meetings import MeetingDemo
 from tsunagu.demo.resources import create_resources
 from tsunagu.municipality.models import Agency, Municipality
@@ -61,6 +61,9 @@ class Command(BaseCommand):
                 self.stdout.write(
                     f"社会資源 {made['resources']} 件(開催記録 {made['records']} 件)、"
                     f"不足資源 {made['gaps']} 件を登録しました。"
+                )
+                self.stdout.write(
+                    participation.seed(municipality, scale=scale, seed=seed, today=base_day)
                 )
         # Fresh bulk-loaded tables have no planner statistics until autovacuum gets to them;
         # without them PostgreSQL picks nested loops that are quadratic in the table size.
