@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from tsunagu.access import audit, policy
 from tsunagu.intake.models import CoordinationRequest, CoordinationStatus
 from tsunagu.lib.lists import head
+from tsunagu.outreach import selectors as outreach
 from tsunagu.people.models import Person
 
 from . import actions, diff, ecomap, forms, transitions
@@ -153,6 +154,7 @@ def case_detail(request, pk):
         "ecomap": ecomap.render_svg(case) if Part.BASIC in parts else "",
         "member_form": forms.MemberForm(case=case),
         "note_form": _note_form(),
+        "outreach_records": outreach.records_for_case(request.user, case),
     }
     if Part.NOTES in parts:
         context["notes"], context["more_notes"] = head(

@@ -552,3 +552,5 @@ def meeting_shared_persons(user, *, today=None) -> QuerySet[Person]:
     members = HouseholdMembership.objects.filter(household_id__in=households, left_on__isnull=True)
     ids = {focus for focus, _ in cases} | set(members.values_list("person_id", flat=True))
     return Person.objects.filter(pk__in=ids)
+
+from tsunagu.access.policy.outreach import *  # noqa: E402, F403  (アウトリーチ: policy/outreach.py)
