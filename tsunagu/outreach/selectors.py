@@ -19,7 +19,7 @@ from tsunagu.municipality.models import Agency
 from .models import DEFAULT_QUIET_DAYS, OPEN_STAGES, Stage, quiet_days
 
 INBOX_ROWS = 10
-ROW = ("stage", "next_step", "next_due", "last_activity_on", "age_band", "sex")
+ROW = ("stage", "next_step", "next_due", "last_activity_on", "informed_on", "age_band", "sex")
 
 
 def list_rows(qs):

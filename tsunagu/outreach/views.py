@@ -43,10 +43,7 @@ def record_list(request):
     if stage in Stage.values:
         rows = rows.filter(stage=stage)
     page = Paginator(
-        selectors.list_rows(rows).order_by("-informed_on", "-pk").only(
-            *selectors.ROW, "informed_on", "route", "urgency", "area__name", "agency__name"
-        ),
-        PAGE_SIZE,
+        selectors.list_rows(rows).order_by("-informed_on", "-pk"), PAGE_SIZE
     ).get_page(request.GET.get("page"))
     municipality = _municipality(request.user)
     overview = selectors.team_overview(
