@@ -79,7 +79,11 @@ def record_create(request):
         request.POST or None,
         municipality=municipality,
         agencies=agencies,
-        initial={"informed_on": timezone.localdate(), "worker": request.user.pk},
+        initial={
+            "informed_on": timezone.localdate(),
+            "worker": request.user.pk,
+            "agency": agencies.order_by("pk").first(),
+        },
     )
     if request.method == "POST" and form.is_valid():
         try:

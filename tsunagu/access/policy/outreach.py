@@ -102,14 +102,18 @@ def can_change_outreach_record(user, record) -> bool:
 
 
 def outreach_agencies(municipality):
-    """The profile's 4号 agencies (programmes of statutory project 4, including contracted)."""
-    from tsunagu.municipality.models import StatutoryProject
+    """The profile's 4号 agencies: those delivering a programme of statutory project 4, or,
+    where the plan names no delivering agency, its operator (a contracted 社協, 小林市)."""
+    from tsunagu.municipality.models import Delivery, StatutoryProject
 
-    return Agency.objects.filter(
-        municipality=municipality,
-        deliveries__programme__project=StatutoryProject.OUTREACH,
-        deliveries__programme__in_profile=True,
-    ).distinct()
+    deliveries = Delivery.objects.filter(
+        programme__municipality=municipality,
+        programme__project=StatutoryProject.OUTREACH,
+        programme__in_profile=True,
+    )
+    ids = set(deliveries.exclude(agency=None).values_list("agency_id", flat=True))
+    ids |= set(deliveries.filter(agency=None).exclude(operator=None).values_list("operator_id", flat=True))
+    return Agency.objects.filter(pk__in=ids)
 
 
 def writable_outreach_agencies(user, municipality):

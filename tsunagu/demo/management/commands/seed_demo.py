@@ -4,7 +4,7 @@ import unicodedata
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
-from tsunagu.demo import builder, cases, casework
+from tsunagu.demo import builder, cases, casework, outreach
 from tsunagu.demo.meetings import MeetingDemo
 from tsunagu.municipality.models import Municipality
 from tsunagu.people.models import Person
@@ -46,6 +46,8 @@ class Command(BaseCommand):
                     f"つなぐシート {made.get('referrals', 0)} 件を登録しました。"
                 )
                 self._seed_cases(municipality, scale=scale, seed=seed, today=base_day)
+                made = outreach.create_outreach(municipality, seed=seed, today=base_day)
+                self.stdout.write(f"アウトリーチの記録 {made} 件を登録しました。")
         # Fresh bulk-loaded tables have no planner statistics until autovacuum gets to them;
         # without them PostgreSQL picks nested loops that are quadratic in the table size.
         # VACUUM also sets the visibility map, so counts (ページ送りの件数) are index-only:
