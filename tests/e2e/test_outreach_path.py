@@ -59,7 +59,9 @@ def test_outreach_record_reaches_consent_and_becomes_a_case(user_browser, kobaya
     b.page.get_by_label("経路", exact=True).select_option(label="民生委員・児童委員")
     b.page.get_by_label("情報提供者").fill("細野地区 民生委員")
     b.page.get_by_label("把握日").fill(day(40))
-    b.page.get_by_label("把握した内容").fill("細野地区の50代男性、ひきこもりの疑い。80代の母と二人暮らし。")
+    b.page.get_by_label("把握した内容").fill(
+        "細野地区の50代男性、ひきこもりの疑い。80代の母と二人暮らし。"
+    )
     b.page.get_by_label("年代(おおよそ)").select_option(label="50代")
     b.page.get_by_label("性別").select_option(label="男性")
     b.page.get_by_label("8050").check()
@@ -68,7 +70,9 @@ def test_outreach_record_reaches_consent_and_becomes_a_case(user_browser, kobaya
     record = OutreachRecord.objects.get()
     assert record.person is None
 
-    add_attempt(b, on=day(35), means="訪問", result="不在", content="不在。メモを投函。", next_step="再訪問")
+    add_attempt(
+        b, on=day(35), means="訪問", result="不在", content="不在。メモを投函。", next_step="再訪問"
+    )
     add_attempt(
         b,
         on=day(28),
@@ -95,7 +99,9 @@ def test_outreach_record_reaches_consent_and_becomes_a_case(user_browser, kobaya
     b.step_check("outreach-consented")
 
     b.page.get_by_label("多機関協働へ支援依頼する").check()
-    b.page.get_by_label("依頼理由(多機関協働へ依頼する場合)").fill("母の介護と本人の就労の両方に支援が必要。")
+    b.page.get_by_label("依頼理由(多機関協働へ依頼する場合)").fill(
+        "母の介護と本人の就労の両方に支援が必要。"
+    )
     submit(b, "引き継ぐ")
     b.step_check("outreach-handed-off-consultation")
     assert "アウトリーチ記録" in b.page.content()

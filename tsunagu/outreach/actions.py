@@ -212,13 +212,13 @@ def link_person(*, user, record: OutreachRecord, person: Person) -> OutreachReco
     if record.person_id is not None:
         raise OutreachRefused("この記録はすでに本人と紐づいています。")
     person = policy.survivor(person)
-    if person.municipality_id != record.municipality_id or not policy.can_view_person(
-        user, person
-    ):
+    if person.municipality_id != record.municipality_id or not policy.can_view_person(user, person):
         raise OutreachRefused("選択された本人の記録を閲覧する権限がありません。")
     OutreachRecord.objects.filter(pk=record.pk).update(person=person)
     record.person = person
-    policy.grant_involvement(person=person, agency=record.agency, source=SOURCE, source_id=record.pk)
+    policy.grant_involvement(
+        person=person, agency=record.agency, source=SOURCE, source_id=record.pk
+    )
     audit.log(user, "update", record, person=person, purpose="本人の特定(紐づけ)")
     return record
 
@@ -349,4 +349,3 @@ def put_on_agenda(
     link = OutreachAgendaItem.objects.create(record=record, agenda_item=item)
     audit.log(user, "create", link, person=record.person_id, purpose="支援会議の議題(アウトリーチ)")
     return link
-

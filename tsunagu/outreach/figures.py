@@ -71,11 +71,14 @@ def figures(records, *, fiscal_year: int) -> Figures:
     start, end = fiscal_year_range(fiscal_year)
     in_year = {"informed_on__range": (start, end)}
     found = dict(
-        records.filter(**in_year).values_list("route").annotate(n=Count("pk")).values_list(
-            "route", "n"
-        )
+        records.filter(**in_year)
+        .values_list("route")
+        .annotate(n=Count("pk"))
+        .values_list("route", "n")
     )
-    attempts = ContactAttempt.objects.filter(record__in=records.values("pk"), date__range=(start, end))
+    attempts = ContactAttempt.objects.filter(
+        record__in=records.values("pk"), date__range=(start, end)
+    )
     by_means = dict(attempts.values_list("means").annotate(n=Count("pk")).values_list("means", "n"))
     cohort = records.filter(**in_year).values("pk")
     reached_at = dict(
@@ -104,4 +107,3 @@ def figures(records, *, fiscal_year: int) -> Figures:
             "consented_on",
         ),
     )
-

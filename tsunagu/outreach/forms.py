@@ -6,7 +6,7 @@ from tsunagu.access import policy
 from tsunagu.accounts.models import Role, User
 from tsunagu.intake.models import Urgency, issue_tags_for
 from tsunagu.meetings.models import MeetingSession
-from tsunagu.municipality.models import Area, MeetingFunction
+from tsunagu.municipality.models import Agency, Area, MeetingFunction
 
 from .models import AgeBand, HandOff, Means, Result, Route, Sex
 
@@ -31,7 +31,7 @@ def _staff_of(agencies) -> forms.ModelChoiceField:
 class RecordForm(forms.Form):
     """What was learned about someone: who told us, what is known (may be partial)."""
 
-    agency = forms.ModelChoiceField(None, label="担当のアウトリーチ機関")
+    agency = forms.ModelChoiceField(Agency.objects.none(), label="担当のアウトリーチ機関")
     worker = forms.ModelChoiceField(User.objects.none(), label="担当者", required=False)
     route = forms.ChoiceField(label="経路", choices=Route.choices)
     route_note = forms.CharField(
@@ -64,9 +64,7 @@ class RecordForm(forms.Form):
         self.fields["worker"] = _staff_of(agencies)
         area_field = self.fields["area"]
         assert isinstance(area_field, forms.ModelChoiceField)
-        area_field.queryset = Area.objects.filter(municipality=municipality).select_related(
-            "level"
-        )
+        area_field.queryset = Area.objects.filter(municipality=municipality).select_related("level")
         concerns = self.fields["concerns"]
         assert isinstance(concerns, forms.MultipleChoiceField)
         concerns.choices = [(t, t) for t in issue_tags_for(municipality)]
@@ -78,7 +76,7 @@ class EditForm(RecordForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
     def __init__(self, *args, record, **kwargs):
-        agencies = record.agency.__class__.objects.filter(pk=record.agency_id)
+        agencies = Agency.objects.filter(pk=record.agency_id)
         super().__init__(*args, municipality=record.municipality, agencies=agencies, **kwargs)
         del self.fields["agency"]
 
@@ -118,9 +116,7 @@ class LinkForm(forms.Form):
 
 
 class HandOffForm(forms.Form):
-    kind = forms.ChoiceField(
-        label="引継ぎ方法", choices=HandOff.choices, widget=forms.RadioSelect
-    )
+    kind = forms.ChoiceField(label="引継ぎ方法", choices=HandOff.choices, widget=forms.RadioSelect)
     reason = forms.CharField(
         label="依頼理由(多機関協働へ依頼する場合)",
         widget=forms.Textarea(attrs={"rows": 2}),

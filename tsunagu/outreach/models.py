@@ -119,9 +119,7 @@ class OutreachRecordQuerySet(models.QuerySet):
 class OutreachRecord(models.Model):
     """アウトリーチ対象: one person the outreach agency tries to reach."""
 
-    municipality = models.ForeignKey(
-        Municipality, models.PROTECT, related_name="outreach_records"
-    )
+    municipality = models.ForeignKey(Municipality, models.PROTECT, related_name="outreach_records")
     agency = models.ForeignKey(
         Agency, models.PROTECT, related_name="outreach_records", verbose_name="担当機関"
     )
@@ -138,9 +136,7 @@ class OutreachRecord(models.Model):
     informant = models.CharField("情報提供者", max_length=200)
     informed_on = models.DateField("把握日")
     description = models.TextField("把握した内容")
-    age_band = models.CharField(
-        "年代(おおよそ)", max_length=5, choices=AgeBand.choices, blank=True
-    )
+    age_band = models.CharField("年代(おおよそ)", max_length=5, choices=AgeBand.choices, blank=True)
     sex = models.CharField("性別", max_length=10, choices=Sex.choices, blank=True)
     area = models.ForeignKey(
         Area,
@@ -231,10 +227,10 @@ class OutreachRecord(models.Model):
     @property
     def known_as(self) -> str:
         """What the team calls the record: the person once linked, else what is known."""
-        if self.person_id is not None:
+        if self.person is not None:
             return self.person.full_name
         parts = [
-            self.area.name if self.area_id else "",
+            self.area.name if self.area is not None else "",
             self.get_age_band_display() if self.age_band else "",
             self.get_sex_display() if self.sex else "",
         ]

@@ -13,7 +13,6 @@ from django.db.models import Count
 
 from tsunagu.access import policy
 from tsunagu.lib.lists import head
-
 from tsunagu.municipality.models import Agency
 
 from .models import DEFAULT_QUIET_DAYS, OPEN_STAGES, Stage, quiet_days

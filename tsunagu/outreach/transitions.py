@@ -71,7 +71,10 @@ def _check_guards(step: Step, on: datetime.date) -> None:
             f"日付: 把握日({format_wareki(record.informed_on)})より前の日付は指定できません。"
         )
     guards = step.move.guards
-    if "contact" in guards and not record.attempts.filter(result__in=sorted(CONTACT_RESULTS)).exists():
+    if (
+        "contact" in guards
+        and not record.attempts.filter(result__in=sorted(CONTACT_RESULTS)).exists()
+    ):
         raise TransitionRefused(
             "「接触」にするには、本人と会話・面会できた接触の記録(面会、ドア越しに会話など)が必要です。"
         )
@@ -93,6 +96,18 @@ def _apply(step: Step, on: datetime.date) -> None:
     if step.to == S.CLOSED:
         record.closed_on = on
     record.last_activity_on = max(record.last_activity_on, on)
+
+
+def _audit(step: Step, actor) -> None:
+    audit.log(
+        actor,
+        "transition",
+        step.obj,
+        person=step.obj.person_id,
+        agency=step.obj.agency,
+        from_stage=step.frm,
+        to_stage=step.to,
+    )
 
 
 def move(
@@ -134,14 +149,6 @@ def move(
             at=step.at,
             reason=step.reason,
         ),
-        audit_log=lambda step: audit.log(
-            actor,
-            "transition",
-            step.obj,
-            person=step.obj.person_id,
-            agency=step.obj.agency,
-            from_stage=step.frm,
-            to_stage=step.to,
-        ),
+        audit_log=lambda step: _audit(step, actor),
         status_field="stage",
     )

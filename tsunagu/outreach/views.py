@@ -42,13 +42,11 @@ def record_list(request):
     rows = records if request.GET.get("state") == "all" else records.open()
     if stage in Stage.values:
         rows = rows.filter(stage=stage)
-    page = Paginator(
-        selectors.list_rows(rows).order_by("-informed_on", "-pk"), PAGE_SIZE
-    ).get_page(request.GET.get("page"))
-    municipality = _municipality(request.user)
-    overview = selectors.team_overview(
-        records, today=today, quiet_days=quiet_days(municipality)
+    page = Paginator(selectors.list_rows(rows).order_by("-informed_on", "-pk"), PAGE_SIZE).get_page(
+        request.GET.get("page")
     )
+    municipality = _municipality(request.user)
+    overview = selectors.team_overview(records, today=today, quiet_days=quiet_days(municipality))
     shown = [r.pk for r in page.object_list] + [r.pk for r in overview.overdue]
     audit.log(request.user, "list", "outreach.outreachrecord", result_ids=shown)
     return render(
@@ -113,9 +111,8 @@ def _detail_context(request, record, **forms_given):
         "quiet": record.is_quiet(today, quiet_days(record.municipality)),
         "quiet_days": quiet_days(record.municipality),
         "person_elsewhere": policy.known_elsewhere(user, record.person) if record.person else [],
-        "attempt_form": forms_given.get("attempt_form") or forms.AttemptForm(
-            initial={"date": today, "staff": str(user)}
-        ),
+        "attempt_form": forms_given.get("attempt_form")
+        or forms.AttemptForm(initial={"date": today, "staff": str(user)}),
         "refusal": forms_given.get("refusal", ""),
         "handoff_form": forms_given.get("handoff_form") or forms.HandOffForm(),
         "agenda_form": forms.AgendaForm(user=user, record=record),
@@ -137,9 +134,7 @@ def _refused_page(request, record, **given):
         given["refusal"] = " ".join(form.non_field_errors())
     record.refresh_from_db()
     audit.log(request.user, "view", record, person=record.person_id)
-    return render(
-        request, "outreach/record_detail.html", _detail_context(request, record, **given)
-    )
+    return render(request, "outreach/record_detail.html", _detail_context(request, record, **given))
 
 
 @login_required
@@ -331,7 +326,9 @@ def hand_off(request, pk):
         except (actions.OutreachRefused, TransitionRefused) as refused:
             form.add_error(None, str(refused))
         else:
-            messages.success(request, "引き継ぎました。相談受付にアウトリーチの経過を記載しています。")
+            messages.success(
+                request, "引き継ぎました。相談受付にアウトリーチの経過を記載しています。"
+            )
             return redirect("intake:consultation_detail", pk=record.consultation_id)
     return _refused_page(request, record, handoff_form=form)
 
@@ -385,4 +382,3 @@ def figures_page(request):
             "years": range(fiscal_year(today), fiscal_year(today) - 5, -1),
         },
     )
-

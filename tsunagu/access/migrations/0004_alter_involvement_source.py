@@ -4,15 +4,25 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('access', '0003_audit_chain_head'),
+        ("access", "0003_audit_chain_head"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='involvement',
-            name='source',
-            field=models.CharField(choices=[('registered', '登録'), ('consultation', '相談受付'), ('referral', 'つなぎ(受信)'), ('case', '多機関協働'), ('meeting', '支援会議'), ('outreach', 'アウトリーチ')], max_length=20, verbose_name='根拠'),
+            model_name="involvement",
+            name="source",
+            field=models.CharField(
+                choices=[
+                    ("registered", "登録"),
+                    ("consultation", "相談受付"),
+                    ("referral", "つなぎ(受信)"),
+                    ("case", "多機関協働"),
+                    ("meeting", "支援会議"),
+                    ("outreach", "アウトリーチ"),
+                ],
+                max_length=20,
+                verbose_name="根拠",
+            ),
         ),
     ]

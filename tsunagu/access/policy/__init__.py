@@ -553,4 +553,5 @@ def meeting_shared_persons(user, *, today=None) -> QuerySet[Person]:
     ids = {focus for focus, _ in cases} | set(members.values_list("person_id", flat=True))
     return Person.objects.filter(pk__in=ids)
 
+
 from tsunagu.access.policy.outreach import *  # noqa: E402, F403  (アウトリーチ: policy/outreach.py)

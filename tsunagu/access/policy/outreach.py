@@ -47,7 +47,11 @@ def coordinating_municipality_ids(user) -> set[int]:
     agencies = Agency.objects.filter(pk__in=_base()._agency_ids(user)).select_related(
         "municipality"
     )
-    return {a.municipality_id for a in agencies if a.name == a.municipality.setting("coordinating_agency")}
+    return {
+        a.municipality_id
+        for a in agencies
+        if a.name == a.municipality.setting("coordinating_agency")
+    }
 
 
 def meeting_shared_outreach_ids(user) -> list[int]:
@@ -112,7 +116,9 @@ def outreach_agencies(municipality):
         programme__in_profile=True,
     )
     ids = set(deliveries.exclude(agency=None).values_list("agency_id", flat=True))
-    ids |= set(deliveries.filter(agency=None).exclude(operator=None).values_list("operator_id", flat=True))
+    ids |= set(
+        deliveries.filter(agency=None).exclude(operator=None).values_list("operator_id", flat=True)
+    )
     return Agency.objects.filter(pk__in=ids)
 
 

@@ -6,130 +6,453 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('intake', '0004_referral_list_count_indexes'),
-        ('meetings', '0001_initial'),
-        ('municipality', '0004_areas'),
-        ('people', '0004_person_search_indexes'),
+        ("intake", "0004_referral_list_count_indexes"),
+        ("meetings", "0001_initial"),
+        ("municipality", "0004_areas"),
+        ("people", "0004_person_search_indexes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='OutreachRecord',
+            name="OutreachRecord",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('route', models.CharField(choices=[('commissioner', '民生委員・児童委員'), ('neighbour', '近隣住民'), ('residents', '自治会'), ('meeting', '支援会議'), ('agency', '関係機関'), ('arrears', '税・水道料金等の滞納情報'), ('family', '本人の家族'), ('other', 'その他')], max_length=20, verbose_name='経路')),
-                ('route_note', models.CharField(blank=True, max_length=200, verbose_name='経路の詳細(部署名など)')),
-                ('informant', models.CharField(max_length=200, verbose_name='情報提供者')),
-                ('informed_on', models.DateField(verbose_name='把握日')),
-                ('description', models.TextField(verbose_name='把握した内容')),
-                ('age_band', models.CharField(blank=True, choices=[('', '不明'), ('10s', '10代以下'), ('20s', '20代'), ('30s', '30代'), ('40s', '40代'), ('50s', '50代'), ('60s', '60代'), ('70s', '70代'), ('80s', '80代以上')], max_length=5, verbose_name='年代(おおよそ)')),
-                ('sex', models.CharField(blank=True, choices=[('', '不明'), ('male', '男性'), ('female', '女性')], max_length=10, verbose_name='性別')),
-                ('whereabouts', models.CharField(blank=True, max_length=200, verbose_name='所在の手がかり')),
-                ('household_note', models.CharField(blank=True, max_length=300, verbose_name='世帯について分かっていること')),
-                ('concerns', models.JSONField(blank=True, default=list, verbose_name='主訴')),
-                ('urgency', models.CharField(choices=[('high', '高'), ('medium', '中'), ('low', '低')], max_length=10, verbose_name='緊急性')),
-                ('stage', models.CharField(choices=[('found', '把握'), ('trying', '接触試行'), ('contacted', '接触'), ('rapport', '関係構築'), ('consented', '同意'), ('handed_off', 'つなぎ済み'), ('watching', '見守り継続'), ('closed', '終結')], db_index=True, default='found', max_length=20, verbose_name='段階')),
-                ('first_contact_on', models.DateField(blank=True, null=True, verbose_name='初回接触日')),
-                ('consented_on', models.DateField(blank=True, null=True, verbose_name='同意日')),
-                ('handed_off_on', models.DateField(blank=True, null=True, verbose_name='つなぎ日')),
-                ('closed_on', models.DateField(blank=True, null=True, verbose_name='終結日')),
-                ('next_step', models.CharField(blank=True, max_length=300, verbose_name='次の対応')),
-                ('next_due', models.DateField(blank=True, null=True, verbose_name='次の対応の期日')),
-                ('last_activity_on', models.DateField(verbose_name='最終記録日')),
-                ('hand_off', models.CharField(blank=True, choices=[('consultation', '相談受付として引き継ぐ'), ('coordination', '多機関協働へ支援依頼する')], max_length=20, verbose_name='引継ぎ方法')),
-                ('version', models.PositiveIntegerField(default=1, verbose_name='版')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='登録日時')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新日時')),
-                ('agency', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='outreach_records', to='municipality.agency', verbose_name='担当機関')),
-                ('area', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='outreach_records', to='municipality.area', verbose_name='圏域')),
-                ('consultation', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='outreach_record', to='intake.consultation', verbose_name='引継ぎ先の相談受付')),
-                ('coordination_request', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='outreach_record', to='intake.coordinationrequest', verbose_name='支援依頼')),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='登録者')),
-                ('municipality', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='outreach_records', to='municipality.municipality')),
-                ('person', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='outreach_records', to='people.person', verbose_name='本人')),
-                ('updated_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='更新者')),
-                ('worker', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='outreach_records', to=settings.AUTH_USER_MODEL, verbose_name='担当者')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "route",
+                    models.CharField(
+                        choices=[
+                            ("commissioner", "民生委員・児童委員"),
+                            ("neighbour", "近隣住民"),
+                            ("residents", "自治会"),
+                            ("meeting", "支援会議"),
+                            ("agency", "関係機関"),
+                            ("arrears", "税・水道料金等の滞納情報"),
+                            ("family", "本人の家族"),
+                            ("other", "その他"),
+                        ],
+                        max_length=20,
+                        verbose_name="経路",
+                    ),
+                ),
+                (
+                    "route_note",
+                    models.CharField(
+                        blank=True, max_length=200, verbose_name="経路の詳細(部署名など)"
+                    ),
+                ),
+                ("informant", models.CharField(max_length=200, verbose_name="情報提供者")),
+                ("informed_on", models.DateField(verbose_name="把握日")),
+                ("description", models.TextField(verbose_name="把握した内容")),
+                (
+                    "age_band",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("", "不明"),
+                            ("10s", "10代以下"),
+                            ("20s", "20代"),
+                            ("30s", "30代"),
+                            ("40s", "40代"),
+                            ("50s", "50代"),
+                            ("60s", "60代"),
+                            ("70s", "70代"),
+                            ("80s", "80代以上"),
+                        ],
+                        max_length=5,
+                        verbose_name="年代(おおよそ)",
+                    ),
+                ),
+                (
+                    "sex",
+                    models.CharField(
+                        blank=True,
+                        choices=[("", "不明"), ("male", "男性"), ("female", "女性")],
+                        max_length=10,
+                        verbose_name="性別",
+                    ),
+                ),
+                (
+                    "whereabouts",
+                    models.CharField(blank=True, max_length=200, verbose_name="所在の手がかり"),
+                ),
+                (
+                    "household_note",
+                    models.CharField(
+                        blank=True, max_length=300, verbose_name="世帯について分かっていること"
+                    ),
+                ),
+                ("concerns", models.JSONField(blank=True, default=list, verbose_name="主訴")),
+                (
+                    "urgency",
+                    models.CharField(
+                        choices=[("high", "高"), ("medium", "中"), ("low", "低")],
+                        max_length=10,
+                        verbose_name="緊急性",
+                    ),
+                ),
+                (
+                    "stage",
+                    models.CharField(
+                        choices=[
+                            ("found", "把握"),
+                            ("trying", "接触試行"),
+                            ("contacted", "接触"),
+                            ("rapport", "関係構築"),
+                            ("consented", "同意"),
+                            ("handed_off", "つなぎ済み"),
+                            ("watching", "見守り継続"),
+                            ("closed", "終結"),
+                        ],
+                        db_index=True,
+                        default="found",
+                        max_length=20,
+                        verbose_name="段階",
+                    ),
+                ),
+                (
+                    "first_contact_on",
+                    models.DateField(blank=True, null=True, verbose_name="初回接触日"),
+                ),
+                ("consented_on", models.DateField(blank=True, null=True, verbose_name="同意日")),
+                ("handed_off_on", models.DateField(blank=True, null=True, verbose_name="つなぎ日")),
+                ("closed_on", models.DateField(blank=True, null=True, verbose_name="終結日")),
+                (
+                    "next_step",
+                    models.CharField(blank=True, max_length=300, verbose_name="次の対応"),
+                ),
+                (
+                    "next_due",
+                    models.DateField(blank=True, null=True, verbose_name="次の対応の期日"),
+                ),
+                ("last_activity_on", models.DateField(verbose_name="最終記録日")),
+                (
+                    "hand_off",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("consultation", "相談受付として引き継ぐ"),
+                            ("coordination", "多機関協働へ支援依頼する"),
+                        ],
+                        max_length=20,
+                        verbose_name="引継ぎ方法",
+                    ),
+                ),
+                ("version", models.PositiveIntegerField(default=1, verbose_name="版")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="登録日時")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新日時")),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="outreach_records",
+                        to="municipality.agency",
+                        verbose_name="担当機関",
+                    ),
+                ),
+                (
+                    "area",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="outreach_records",
+                        to="municipality.area",
+                        verbose_name="圏域",
+                    ),
+                ),
+                (
+                    "consultation",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="outreach_record",
+                        to="intake.consultation",
+                        verbose_name="引継ぎ先の相談受付",
+                    ),
+                ),
+                (
+                    "coordination_request",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="outreach_record",
+                        to="intake.coordinationrequest",
+                        verbose_name="支援依頼",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="登録者",
+                    ),
+                ),
+                (
+                    "municipality",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="outreach_records",
+                        to="municipality.municipality",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="outreach_records",
+                        to="people.person",
+                        verbose_name="本人",
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="更新者",
+                    ),
+                ),
+                (
+                    "worker",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="outreach_records",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="担当者",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'アウトリーチ対象',
-                'verbose_name_plural': 'アウトリーチ対象',
-                'ordering': ['-informed_on', '-pk'],
+                "verbose_name": "アウトリーチ対象",
+                "verbose_name_plural": "アウトリーチ対象",
+                "ordering": ["-informed_on", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='OutreachEvent',
+            name="OutreachEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('from_stage', models.CharField(blank=True, choices=[('found', '把握'), ('trying', '接触試行'), ('contacted', '接触'), ('rapport', '関係構築'), ('consented', '同意'), ('handed_off', 'つなぎ済み'), ('watching', '見守り継続'), ('closed', '終結')], max_length=20, verbose_name='変更前')),
-                ('to_stage', models.CharField(choices=[('found', '把握'), ('trying', '接触試行'), ('contacted', '接触'), ('rapport', '関係構築'), ('consented', '同意'), ('handed_off', 'つなぎ済み'), ('watching', '見守り継続'), ('closed', '終結')], max_length=20, verbose_name='変更後')),
-                ('on', models.DateField(verbose_name='日付')),
-                ('at', models.DateTimeField(verbose_name='記録日時')),
-                ('reason', models.TextField(blank=True, verbose_name='理由')),
-                ('by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='実施者')),
-                ('record', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='outreach.outreachrecord')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "from_stage",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("found", "把握"),
+                            ("trying", "接触試行"),
+                            ("contacted", "接触"),
+                            ("rapport", "関係構築"),
+                            ("consented", "同意"),
+                            ("handed_off", "つなぎ済み"),
+                            ("watching", "見守り継続"),
+                            ("closed", "終結"),
+                        ],
+                        max_length=20,
+                        verbose_name="変更前",
+                    ),
+                ),
+                (
+                    "to_stage",
+                    models.CharField(
+                        choices=[
+                            ("found", "把握"),
+                            ("trying", "接触試行"),
+                            ("contacted", "接触"),
+                            ("rapport", "関係構築"),
+                            ("consented", "同意"),
+                            ("handed_off", "つなぎ済み"),
+                            ("watching", "見守り継続"),
+                            ("closed", "終結"),
+                        ],
+                        max_length=20,
+                        verbose_name="変更後",
+                    ),
+                ),
+                ("on", models.DateField(verbose_name="日付")),
+                ("at", models.DateTimeField(verbose_name="記録日時")),
+                ("reason", models.TextField(blank=True, verbose_name="理由")),
+                (
+                    "by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="実施者",
+                    ),
+                ),
+                (
+                    "record",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="events",
+                        to="outreach.outreachrecord",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'アウトリーチの段階の変更',
-                'verbose_name_plural': 'アウトリーチの段階の変更',
-                'ordering': ['at', 'pk'],
+                "verbose_name": "アウトリーチの段階の変更",
+                "verbose_name_plural": "アウトリーチの段階の変更",
+                "ordering": ["at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='OutreachAgendaItem',
+            name="OutreachAgendaItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('agenda_item', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='outreach_link', to='meetings.agendaitem')),
-                ('record', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='agenda_links', to='outreach.outreachrecord')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "agenda_item",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="outreach_link",
+                        to="meetings.agendaitem",
+                    ),
+                ),
+                (
+                    "record",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="agenda_links",
+                        to="outreach.outreachrecord",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '支援会議の議題(アウトリーチ)',
-                'verbose_name_plural': '支援会議の議題(アウトリーチ)',
+                "verbose_name": "支援会議の議題(アウトリーチ)",
+                "verbose_name_plural": "支援会議の議題(アウトリーチ)",
             },
         ),
         migrations.CreateModel(
-            name='ContactAttempt',
+            name="ContactAttempt",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('date', models.DateField(verbose_name='日付')),
-                ('means', models.CharField(choices=[('visit', '訪問'), ('phone', '電話'), ('letter', '手紙'), ('note', 'メモ投函'), ('accompany', '同行'), ('via_others', '関係者経由'), ('online', 'オンライン')], max_length=20, verbose_name='手段')),
-                ('staff', models.CharField(max_length=200, verbose_name='対応者')),
-                ('result', models.CharField(choices=[('absent', '不在'), ('no_answer', '応答なし'), ('refused', '拒否'), ('through_door', 'ドア越しに会話'), ('spoke', '電話・オンラインで会話'), ('met', '面会'), ('met_others', '本人以外と面会'), ('reply', '返信・反応あり'), ('other', 'その他')], max_length=20, verbose_name='結果')),
-                ('content', models.TextField(blank=True, verbose_name='内容')),
-                ('next_step', models.CharField(blank=True, max_length=300, verbose_name='次の対応')),
-                ('next_due', models.DateField(blank=True, null=True, verbose_name='次の対応の期日')),
-                ('recorded_at', models.DateTimeField(auto_now_add=True, verbose_name='記録日時')),
-                ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='記録者')),
-                ('record', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='attempts', to='outreach.outreachrecord')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("date", models.DateField(verbose_name="日付")),
+                (
+                    "means",
+                    models.CharField(
+                        choices=[
+                            ("visit", "訪問"),
+                            ("phone", "電話"),
+                            ("letter", "手紙"),
+                            ("note", "メモ投函"),
+                            ("accompany", "同行"),
+                            ("via_others", "関係者経由"),
+                            ("online", "オンライン"),
+                        ],
+                        max_length=20,
+                        verbose_name="手段",
+                    ),
+                ),
+                ("staff", models.CharField(max_length=200, verbose_name="対応者")),
+                (
+                    "result",
+                    models.CharField(
+                        choices=[
+                            ("absent", "不在"),
+                            ("no_answer", "応答なし"),
+                            ("refused", "拒否"),
+                            ("through_door", "ドア越しに会話"),
+                            ("spoke", "電話・オンラインで会話"),
+                            ("met", "面会"),
+                            ("met_others", "本人以外と面会"),
+                            ("reply", "返信・反応あり"),
+                            ("other", "その他"),
+                        ],
+                        max_length=20,
+                        verbose_name="結果",
+                    ),
+                ),
+                ("content", models.TextField(blank=True, verbose_name="内容")),
+                (
+                    "next_step",
+                    models.CharField(blank=True, max_length=300, verbose_name="次の対応"),
+                ),
+                (
+                    "next_due",
+                    models.DateField(blank=True, null=True, verbose_name="次の対応の期日"),
+                ),
+                ("recorded_at", models.DateTimeField(auto_now_add=True, verbose_name="記録日時")),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="記録者",
+                    ),
+                ),
+                (
+                    "record",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="attempts",
+                        to="outreach.outreachrecord",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '接触の記録',
-                'verbose_name_plural': '接触の記録',
-                'ordering': ['date', 'pk'],
+                "verbose_name": "接触の記録",
+                "verbose_name_plural": "接触の記録",
+                "ordering": ["date", "pk"],
             },
         ),
         migrations.AddIndex(
-            model_name='outreachrecord',
-            index=models.Index(fields=['agency', 'stage'], name='outreach_agency_stage'),
+            model_name="outreachrecord",
+            index=models.Index(fields=["agency", "stage"], name="outreach_agency_stage"),
         ),
         migrations.AddIndex(
-            model_name='outreachrecord',
-            index=models.Index(condition=models.Q(('stage__in', ['closed', 'handed_off']), _negated=True), fields=['worker', 'next_due'], name='outreach_worker_due_open'),
+            model_name="outreachrecord",
+            index=models.Index(
+                condition=models.Q(("stage__in", ["closed", "handed_off"]), _negated=True),
+                fields=["worker", "next_due"],
+                name="outreach_worker_due_open",
+            ),
         ),
         migrations.AddIndex(
-            model_name='outreachrecord',
-            index=models.Index(fields=['municipality', 'informed_on'], name='outreach_municipality_fy'),
+            model_name="outreachrecord",
+            index=models.Index(
+                fields=["municipality", "informed_on"], name="outreach_municipality_fy"
+            ),
         ),
         migrations.AddIndex(
-            model_name='outreachevent',
-            index=models.Index(fields=['to_stage', 'on'], name='outreach_event_stage_on'),
+            model_name="outreachevent",
+            index=models.Index(fields=["to_stage", "on"], name="outreach_event_stage_on"),
         ),
         migrations.AddIndex(
-            model_name='contactattempt',
-            index=models.Index(fields=['record', 'date'], name='attempt_record_date'),
+            model_name="contactattempt",
+            index=models.Index(fields=["record", "date"], name="attempt_record_date"),
         ),
     ]

@@ -63,7 +63,7 @@ def test_others_get_404_on_every_record_url_and_see_nothing(client, record, refu
         assert record.description[:10] not in listing and "北地区・50代" not in listing
         assert "再訪問" not in client.get("/intake/inbox/").content.decode()
         figures = client.get("/outreach/figures/").content.decode()
-        assert "<th scope=\"row\">合計</th><td>0</td>" in figures, user
+        assert '<th scope="row">合計</th><td>0</td>' in figures, user
 
 
 def test_refused_users_may_not_register(client, outreach_town, refused):
@@ -94,9 +94,11 @@ def test_linking_a_person_makes_the_outreach_agency_involved(client, record, wor
 
     actions.register_and_link(user=worker, record=record, data={"family_name": "北山"})
     record.refresh_from_db()
-    assert Involvement.objects.current().filter(
-        person=record.person, agency=record.agency, source="outreach", source_id=record.pk
-    ).exists()
+    assert (
+        Involvement.objects.current()
+        .filter(person=record.person, agency=record.agency, source="outreach", source_id=record.pk)
+        .exists()
+    )
     client.force_login(unrelated)
     assert client.get(f"/outreach/{record.pk}/").status_code == 404
 
@@ -108,8 +110,12 @@ def test_known_elsewhere_after_a_link_to_a_person_others_know(
     from tsunagu.access import policy
     from tsunagu.access.models import Involvement
 
-    person = register_person(user=owner, agency=outreach_town.owner_agency, data={"family_name": "北山"})
-    Involvement.objects.create(person=person, agency=outreach_town.partner_agency, source="registered")
+    person = register_person(
+        user=owner, agency=outreach_town.owner_agency, data={"family_name": "北山"}
+    )
+    Involvement.objects.create(
+        person=person, agency=outreach_town.partner_agency, source="registered"
+    )
     actions.link_person(user=worker, record=record, person=person)
     assert outreach_town.owner_agency in policy.known_elsewhere(partner, person)
     client.force_login(partner)
@@ -159,9 +165,7 @@ def test_pledged_attendee_sees_the_record_while_sharing_lasts(
     assert client.get(f"/outreach/{record.pk}/").status_code == 404
 
 
-def test_agenda_needs_a_body_with_the_confidential_function(
-    outreach_town, record, coordinator
-):
+def test_agenda_needs_a_body_with_the_confidential_function(outreach_town, record, coordinator):
     body = MeetingBody.objects.create(
         municipality=outreach_town.municipality,
         name="重層的支援会議",

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
 import statistics
 
 import pytest
@@ -59,11 +58,17 @@ def recount(records, year):
     ids = set(records.values_list("pk", flat=True))
     rows = [r for r in OutreachRecord.objects.filter(pk__in=ids)]
     cohort = [r for r in rows if start <= r.informed_on <= end]
-    attempts = [a for a in ContactAttempt.objects.filter(record_id__in=ids) if start <= a.date <= end]
+    attempts = [
+        a for a in ContactAttempt.objects.filter(record_id__in=ids) if start <= a.date <= end
+    ]
     reached = {}
     for stage in ("found", "trying", "contacted", "rapport", "consented"):
         reached[stage] = len(
-            {e.record_id for e in OutreachEvent.objects.filter(to_stage=stage) if e.record_id in {r.pk for r in cohort}}
+            {
+                e.record_id
+                for e in OutreachEvent.objects.filter(to_stage=stage)
+                if e.record_id in {r.pk for r in cohort}
+            }
         )
     contact_days = [
         (r.first_contact_on - r.informed_on).days
@@ -99,7 +104,13 @@ def test_figures_match_a_recount_from_the_rows(outreach_town, areas, year_of_wor
     assert counted.accompanied == expected["accompanied"]
     assert counted.handed_off == expected["handed_off"]
     assert counted.closed == expected["closed"]
-    labels = {"把握": "found", "接触試行": "trying", "接触": "contacted", "関係構築": "rapport", "同意": "consented"}
+    labels = {
+        "把握": "found",
+        "接触試行": "trying",
+        "接触": "contacted",
+        "関係構築": "rapport",
+        "同意": "consented",
+    }
     assert {labels[k]: v for k, v in counted.reached} == expected["reached"]
     assert counted.days_to_first_contact.median == expected["contact_median"]
 
@@ -157,5 +168,3 @@ def test_list_query_count_does_not_grow_with_rows(
         assert client.get("/outreach/").status_code == 200
     with django_assert_max_num_queries(25):
         assert client.get("/intake/inbox/").status_code == 200
-
-

@@ -237,14 +237,25 @@ def test_identity_offers_candidates_and_links_a_visible_person(client, record, w
     known = register_person(
         user=owner,
         agency=record.agency,
-        data={"family_name": "北山", "given_name": "健", "family_kana": "キタヤマ",
-              "given_kana": "ケン", "birth_date": datetime.date(1972, 3, 4)},
+        data={
+            "family_name": "北山",
+            "given_name": "健",
+            "family_kana": "キタヤマ",
+            "given_kana": "ケン",
+            "birth_date": datetime.date(1972, 3, 4),
+        },
     )
     client.force_login(worker)
     found = client.post(
         f"/outreach/{record.pk}/identity/",
-        {"family_name": "北山", "given_name": "健", "family_kana": "キタヤマ",
-         "given_kana": "ケン", "birth_date": "1972-03-04", "find": "1"},
+        {
+            "family_name": "北山",
+            "given_name": "健",
+            "family_kana": "キタヤマ",
+            "given_kana": "ケン",
+            "birth_date": "1972-03-04",
+            "find": "1",
+        },
     )
     assert "この本人と紐づける" in found.content.decode()
     linked = client.post(f"/outreach/{record.pk}/link/", {"person_id": known.pk})
@@ -298,9 +309,7 @@ def edit_data(record, **extra):
     return data
 
 
-def test_two_edits_from_the_same_version_keep_the_first_and_show_a_conflict(
-    client, record, worker
-):
+def test_two_edits_from_the_same_version_keep_the_first_and_show_a_conflict(client, record, worker):
     client.force_login(worker)
     first = client.post(f"/outreach/{record.pk}/edit/", edit_data(record, whereabouts="○○団地"))
     assert first.status_code == 302
