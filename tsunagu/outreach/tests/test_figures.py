@@ -147,7 +147,7 @@ def test_team_list_shows_stages_overdue_and_areas_in_few_queries(
 ):
     attempt(worker, year_of_work[3], day=days_ago(4), next_step="再訪問", next_due=days_ago(1))
     client.force_login(worker)
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(18):
         page = client.get("/outreach/").content.decode()
     assert "期日超過" in page and "北地区: " in page and "南地区: " in page
     filtered = client.get("/outreach/", {"stage": "contacted"}).content.decode()
@@ -164,7 +164,7 @@ def test_list_query_count_does_not_grow_with_rows(
             user=worker, data=record_data(outreach_town, worker=worker, informed_on=days_ago(i))
         )
     client.force_login(worker)
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(18):
         assert client.get("/outreach/").status_code == 200
     with django_assert_max_num_queries(25):
         assert client.get("/intake/inbox/").status_code == 200
