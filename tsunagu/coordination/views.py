@@ -154,7 +154,7 @@ def case_detail(request, pk):
         "ecomap": ecomap.render_svg(case) if Part.BASIC in parts else "",
         "member_form": forms.MemberForm(case=case),
         "note_form": _note_form(),
-        "outreach_records": outreach.records_for_case(request.user, case),
+        "outreach": outreach.for_case(request.user, case),
     }
     if Part.NOTES in parts:
         context["notes"], context["more_notes"] = head(

@@ -16,6 +16,8 @@ from django.utils import timezone
 
 from tsunagu.access import policy
 from tsunagu.accounts.models import Membership, Role
+from tsunagu.coordination.models import Case
+from tsunagu.coordination.models import Stage as CaseStage
 from tsunagu.municipality.models import Area, Municipality
 from tsunagu.outreach import actions, transitions
 from tsunagu.outreach.models import HandOff, Stage
@@ -333,14 +335,29 @@ def create_outreach(municipality: Municipality, *, seed: int, today: datetime.da
     workers = _workers(municipality)
     areas = _leaf_areas(municipality)
     made = 0
-    for agency in policy.outreach_agencies(municipality).order_by("order", "pk"):
-        worker = workers.get(agency.pk)
-        if worker is None:
-            continue
+    agencies = [
+        a for a in policy.outreach_agencies(municipality).order_by("order", "pk") if a.pk in workers
+    ]
+    for agency in agencies:
         for story in STORIES:
-            _tell(story, agency, worker, rng.choice(areas) if areas else None, anchor)
+            _tell(story, agency, workers[agency.pk], rng.choice(areas) if areas else None, anchor)
             made += 1
-    return made
+    return made + _ask_from_watching_cases(municipality, agencies)
+
+
+def _ask_from_watching_cases(municipality: Municipality, agencies) -> int:
+    """Cases in 見守り・アウトリーチ (after a 支援会議) ask a 4号 agency to reach the person."""
+    if not agencies:
+        return 0
+    watching = Case.objects.filter(municipality=municipality, stage=CaseStage.WATCHING)
+    for i, case in enumerate(watching.select_related("coordinator")):
+        actions.assign_from_case(
+            user=case.coordinator,
+            case=case,
+            agency=agencies[i % len(agencies)],
+            note="支援会議の方針: 本人の拒否が強いため、月1回の訪問で見守りながら関係づくりを続ける。",
+        )
+    return watching.count()
 
 
 def _day(anchor: datetime.date, days: int) -> datetime.date:

@@ -16,7 +16,7 @@ from django.utils import timezone
 from tsunagu.access import audit, policy
 from tsunagu.access.models import Involvement
 from tsunagu.intake import actions as intake
-from tsunagu.intake.models import Channel, ConsentStatus, Consulter
+from tsunagu.intake.models import Channel, ConsentStatus, Consulter, Urgency
 from tsunagu.lib.lifecycle import Step
 from tsunagu.lib.wareki import format_wareki
 from tsunagu.meetings import actions as meetings
@@ -32,6 +32,7 @@ from .models import (
     OutreachAgendaItem,
     OutreachEvent,
     OutreachRecord,
+    Route,
     Stage,
 )
 
@@ -277,9 +278,21 @@ def hand_off(*, user, record: OutreachRecord, kind: str, reason: str = "") -> Ou
         raise OutreachRefused("本人を特定してから引き継いでください。")
     if kind == HandOff.COORDINATION and not reason.strip():
         raise OutreachRefused("依頼理由: 多機関協働へ依頼する理由を入力してください。")
+    if kind == HandOff.CASE and record.case_id is None:
+        raise OutreachRefused(
+            "この記録には依頼元の事例がありません。相談受付か支援依頼を選んでください。"
+        )
+    if kind == HandOff.COORDINATION and record.case_id is not None:
+        raise OutreachRefused(
+            f"この記録は事例「{record.case}」から依頼されています。"
+            "「依頼元の事例へ戻す」を選び、事例で本人同意を記録してください。"
+        )
 
     def create(step: Step) -> None:
         obj = step.obj
+        obj.hand_off = kind
+        if kind == HandOff.CASE:
+            return
         consultation = intake.take_consultation(
             staff=user,
             agency=obj.agency,
@@ -297,7 +310,6 @@ def hand_off(*, user, record: OutreachRecord, kind: str, reason: str = "") -> Ou
             ),
         )
         obj.consultation = consultation
-        obj.hand_off = kind
         if kind == HandOff.COORDINATION:
             obj.coordination_request = intake.request_coordination(
                 requested_by=user, consultation=consultation, reason=reason
@@ -314,6 +326,53 @@ def hand_off(*, user, record: OutreachRecord, kind: str, reason: str = "") -> Ou
         )
     except intake.IntakeRefused as refused:
         raise OutreachRefused(str(refused)) from refused
+
+
+@transaction.atomic
+def assign_from_case(*, user, case, agency: Agency, note: str = "") -> OutreachRecord:
+    """A case in 見守り・アウトリーチ (shared at a 支援会議 without consent) asks a 4号 agency
+    to reach the person; the record starts with the person known and points to the case."""
+    from tsunagu.coordination.models import Stage as CaseStage
+
+    if not policy.can_change_case(user, case):
+        raise PermissionDenied("アウトリーチを依頼できるのは事例の担当者のみです。")
+    if case.stage != CaseStage.WATCHING:
+        raise OutreachRefused(
+            "アウトリーチを依頼できるのは「見守り・アウトリーチ」の段階の事例です。"
+        )
+    if not policy.outreach_agencies(case.municipality).filter(pk=agency.pk).exists():
+        raise OutreachRefused(f"依頼先: {agency.name}は4号事業(アウトリーチ)の機関ではありません。")
+    if case.outreach_records.exclude(stage__in=[Stage.HANDED_OFF, Stage.CLOSED]).exists():
+        raise OutreachRefused("この事例には継続中のアウトリーチ記録がすでにあります。")
+    today = timezone.localdate()
+    record = OutreachRecord.objects.create(
+        municipality=case.municipality,
+        agency=agency,
+        route=Route.MEETING,
+        informant=f"{case.coordinating_agency.name} {user}",
+        informed_on=today,
+        description=note.strip() or case.policy or case.summary or case.title,
+        urgency=Urgency.MEDIUM,
+        person=case.focus_person,
+        case=case,
+        last_activity_on=today,
+        created_by=user,
+    )
+    OutreachEvent.objects.create(
+        record=record,
+        to_stage=Stage.FOUND,
+        on=today,
+        by=user,
+        at=timezone.now(),
+        reason=f"事例「{case.title}」(見守り・アウトリーチ)からの依頼",
+    )
+    policy.grant_involvement(
+        person=case.focus_person, agency=agency, source=SOURCE, source_id=record.pk
+    )
+    audit.log(
+        user, "create", record, person=case.focus_person_id, purpose="事例からのアウトリーチ依頼"
+    )
+    return record
 
 
 # --- 支援会議 without consent ------------------------------------------------------------

@@ -123,6 +123,13 @@ class HandOffForm(forms.Form):
         required=False,
     )
 
+    def __init__(self, *args, record, **kwargs):
+        super().__init__(*args, **kwargs)
+        skip = HandOff.COORDINATION if record.case_id else HandOff.CASE
+        kind = self.fields["kind"]
+        assert isinstance(kind, forms.ChoiceField)
+        kind.choices = [(v, label) for v, label in HandOff.choices if v != skip]
+
 
 class AgendaForm(forms.Form):
     session = forms.ModelChoiceField(MeetingSession.objects.none(), label="支援会議")
@@ -139,3 +146,14 @@ class AgendaForm(forms.Form):
         field.queryset = MeetingSession.objects.filter(
             body__in=confidential, status=MeetingSession.Status.PLANNED
         ).select_related("body")
+
+
+class FromCaseForm(forms.Form):
+    agency = forms.ModelChoiceField(Agency.objects.none(), label="アウトリーチを依頼する機関(4号)")
+    note = forms.CharField(label="依頼の内容", required=False, max_length=2000)
+
+    def __init__(self, *args, case, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["agency"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = policy.outreach_agencies(case.municipality)

@@ -101,6 +101,7 @@ CONTACT_RESULTS = frozenset({Result.THROUGH_DOOR, Result.SPOKE, Result.MET, Resu
 class HandOff(models.TextChoices):
     CONSULTATION = "consultation", "相談受付として引き継ぐ"
     COORDINATION = "coordination", "多機関協働へ支援依頼する"
+    CASE = "case", "依頼元の事例へ戻す"
 
 
 class OutreachRecordQuerySet(models.QuerySet):
@@ -186,6 +187,15 @@ class OutreachRecord(models.Model):
         blank=True,
         related_name="outreach_record",
         verbose_name="支援依頼",
+    )
+    # The 見守り・アウトリーチ case whose coordinator asked for this outreach (from a 支援会議).
+    case = models.ForeignKey(
+        "coordination.Case",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="outreach_records",
+        verbose_name="依頼元の事例",
     )
     version = models.PositiveIntegerField("版", default=1)
     created_by = models.ForeignKey(

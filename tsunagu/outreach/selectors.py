@@ -9,9 +9,10 @@ import datetime
 from collections import Counter
 from dataclasses import dataclass
 
-from django.db.models import Count
+from django.db.models import Count, Q
 
 from tsunagu.access import policy
+from tsunagu.coordination.models import Stage as CaseStage
 from tsunagu.lib.lists import head
 from tsunagu.municipality.models import Agency
 
@@ -59,15 +60,24 @@ def user_quiet_days(user) -> int:
     return quiet_days(agency.municipality) if agency else DEFAULT_QUIET_DAYS
 
 
-def records_for_case(user, case) -> list:
-    """The outreach records a coordination case came from (via its 支援依頼)."""
-    if case.request_id is None:
-        return []
-    return list(
-        policy.visible_outreach_records(user)
-        .filter(coordination_request_id=case.request_id)
-        .select_related("agency", "worker")
+@dataclass
+class CaseOutreach:
+    records: list
+    agencies: list  # 4号 agencies the case holder may ask (見守り・アウトリーチ only)
+
+
+def for_case(user, case) -> CaseOutreach:
+    """The outreach records of a case: those it was asked for in 見守り・アウトリーチ and
+    the one it came from (via its 支援依頼); and whom the holder may ask for outreach."""
+    rule = Q(case=case)
+    if case.request_id is not None:
+        rule |= Q(coordination_request_id=case.request_id)
+    records = list(
+        policy.visible_outreach_records(user).filter(rule).select_related("agency", "worker")
     )
+    asking = case.stage == CaseStage.WATCHING and policy.can_change_case(user, case)
+    agencies = list(policy.outreach_agencies(case.municipality)) if asking else []
+    return CaseOutreach(records, agencies)
 
 
 @dataclass

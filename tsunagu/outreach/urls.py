@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.record_list, name="list"),
     path("new/", views.record_create, name="create"),
     path("figures/", views.figures_page, name="figures"),
+    path("from-case/<int:case_pk>/", views.from_case, name="from_case"),
     path("<int:pk>/", views.record_detail, name="detail"),
     path("<int:pk>/edit/", views.record_edit, name="edit"),
     path("<int:pk>/attempts/", views.attempt_create, name="attempt_create"),

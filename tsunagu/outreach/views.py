@@ -114,8 +114,9 @@ def _detail_context(request, record, **forms_given):
         "attempt_form": forms_given.get("attempt_form")
         or forms.AttemptForm(initial={"date": today, "staff": str(user)}),
         "refusal": forms_given.get("refusal", ""),
-        "handoff_form": forms_given.get("handoff_form") or forms.HandOffForm(),
+        "handoff_form": forms_given.get("handoff_form") or forms.HandOffForm(record=record),
         "agenda_form": forms.AgendaForm(user=user, record=record),
+        "can_open_case": record.case is not None and policy.can_view_case(user, record.case),
         "today": today,
     }
 
@@ -314,7 +315,7 @@ def link(request, pk):
 def hand_off(request, pk):
     record = policy.get_outreach_record_or_404(request.user, pk)
     actions.require_change(request.user, record)
-    form = forms.HandOffForm(request.POST)
+    form = forms.HandOffForm(request.POST, record=record)
     if form.is_valid():
         try:
             record = actions.hand_off(
@@ -326,6 +327,11 @@ def hand_off(request, pk):
         except (actions.OutreachRefused, TransitionRefused) as refused:
             form.add_error(None, str(refused))
         else:
+            if record.consultation_id is None:
+                messages.success(
+                    request, "依頼元の事例へ戻しました。事例で本人同意を記録してください。"
+                )
+                return redirect("outreach:detail", pk=record.pk)
             messages.success(
                 request, "引き継ぎました。相談受付にアウトリーチの経過を記載しています。"
             )
@@ -354,6 +360,29 @@ def agenda(request, pk):
         messages.error(request, str(refused))
     else:
         messages.success(request, "支援会議の議題にしました。")
+    return redirect("outreach:detail", pk=record.pk)
+
+
+@login_required
+@require_POST
+def from_case(request, case_pk):
+    """A case in 見守り・アウトリーチ asks a 4号 agency for outreach (from the case page)."""
+    case = policy.get_case_or_404(request.user, case_pk)
+    form = forms.FromCaseForm(request.POST, case=case)
+    if not form.is_valid():
+        messages.error(request, "アウトリーチを依頼する機関を選んでください。")
+        return redirect("coordination:case", pk=case.pk)
+    try:
+        record = actions.assign_from_case(
+            user=request.user,
+            case=case,
+            agency=form.cleaned_data["agency"],
+            note=form.cleaned_data["note"],
+        )
+    except actions.OutreachRefused as refused:
+        messages.error(request, str(refused))
+        return redirect("coordination:case", pk=case.pk)
+    messages.success(request, f"{record.agency.name}にアウトリーチを依頼しました。")
     return redirect("outreach:detail", pk=record.pk)
 
 

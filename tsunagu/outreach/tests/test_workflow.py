@@ -377,3 +377,77 @@ def test_events_record_who_and_why(record, worker):
     event = OutreachEvent.objects.get(to_stage="trying")
     assert event.by == worker and event.on == days_ago(30)
     assert "初回の接触" in event.reason
+
+
+# --- a case in 見守り・アウトリーチ asks for outreach ------------------------------------
+
+
+@pytest.fixture
+def watching_case(outreach_town, owner, coordinator):
+    from tsunagu.intake import actions as intake
+
+    consultation = intake.take_consultation(
+        staff=owner,
+        agency=outreach_town.owner_agency,
+        details=intake.ConsultationDetails(
+            received_at=datetime.datetime.now(datetime.UTC),
+            channel="agency",
+            consulter="agency",
+            urgency="medium",
+            consent_status="refused",
+        ),
+        new_person=intake.NewPerson(family_name="東野", given_name="進"),
+    )
+    request = intake.request_coordination(
+        requested_by=owner, consultation=consultation, reason="本人が支援を拒否"
+    )
+    case = coordination.accept_and_open(request=request, coordinator=coordinator)
+    coordination.transition(case=case, to="conference", by=coordinator, reason="同意なし")
+    return coordination.transition(case=case, to="watching", by=coordinator)
+
+
+def test_a_watching_case_asks_for_outreach_and_shows_it(
+    client, outreach_town, watching_case, coordinator, worker, unrelated
+):
+    client.force_login(coordinator)
+    page = client.get(f"/coordination/{watching_case.pk}/").content.decode()
+    assert "アウトリーチを依頼する" in page
+    response = client.post(
+        f"/outreach/from-case/{watching_case.pk}/",
+        {"agency": outreach_town.owner_agency.pk, "note": "支援会議の方針: 月1回の訪問で見守る"},
+    )
+    record = OutreachRecord.objects.get()
+    assert response.status_code == 302
+    assert record.case == watching_case and record.person == watching_case.focus_person
+    assert record.route == "meeting"
+    page = client.get(f"/coordination/{watching_case.pk}/").content.decode()
+    assert f"アウトリーチ記録 {record.pk}" in page and "この事例から依頼" in page
+    # The outreach worker takes it from there; consent goes back to the case.
+    attempt(worker, record, day=TODAY, result="met")
+    from tsunagu.outreach.transitions import move
+
+    move(record=record, actor=worker, to="contacted")
+    move(record=record, actor=worker, to="rapport")
+    move(record=record, actor=worker, to="consented")
+    client.force_login(worker)
+    refused = client.post(
+        f"/outreach/{record.pk}/hand-off/", {"kind": "coordination", "reason": "x"}
+    )
+    assert refused.status_code == 200  # not a choice for a record asked by a case
+    client.post(f"/outreach/{record.pk}/hand-off/", {"kind": "case"})
+    record.refresh_from_db()
+    assert record.stage == Stage.HANDED_OFF and record.consultation is None
+    assert not Consultation.objects.exclude(pk=watching_case.request.consultation_id).exists()
+    client.force_login(unrelated)
+    assert client.post(f"/outreach/from-case/{watching_case.pk}/", {}).status_code == 404
+
+
+def test_only_a_watching_case_may_ask_for_outreach(outreach_town, watching_case, coordinator):
+    from tsunagu.outreach import actions
+
+    coordination.transition(case=watching_case, to="conference", by=coordinator, reason="再検討")
+    watching_case.refresh_from_db()
+    with pytest.raises(actions.OutreachRefused, match="見守り・アウトリーチ"):
+        actions.assign_from_case(
+            user=coordinator, case=watching_case, agency=outreach_town.owner_agency
+        )
