@@ -6,7 +6,7 @@ from any stage after the first attempt and 終結 from any open stage. No stage 
 Guards:
 - ``contact``: an attempt that reached the person (面会, ドア越しに会話…) is recorded.
 - ``person``: the person is identified (linked to a Person) before consent is recorded.
-- ``consent_on``: the consent date is given (the day the person agreed).
+Every move takes the day it happened (``on``: not in the future, not before 把握).
 Sides: ``worker`` (the outreach agency's staff); ``handoff`` is only given by
 ``actions.hand_off``, so つなぎ済み always carries the consultation or 支援依頼 it made.
 """
@@ -44,9 +44,7 @@ LIFECYCLE = Lifecycle(
         (S.FOUND, S.TRYING): Move("接触を試み始める", WORKER),
         (S.TRYING, S.CONTACTED): Move("本人と接触できた", WORKER, guards=("contact",)),
         (S.CONTACTED, S.RAPPORT): Move("関係ができてきた", WORKER),
-        (S.RAPPORT, S.CONSENTED): Move(
-            "支援への同意を得た", WORKER, guards=("person", "consent_on")
-        ),
+        (S.RAPPORT, S.CONSENTED): Move("支援への同意を得た", WORKER, guards=("person",)),
         (S.CONSENTED, S.HANDED_OFF): Move("つなぐ", HANDOFF),
         (S.WATCHING, S.TRYING): Move("接触の試みを再開する", WORKER),
         **{(s, S.WATCHING): _watch() for s in (S.TRYING, S.CONTACTED, S.RAPPORT, S.CONSENTED)},
