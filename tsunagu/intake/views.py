@@ -97,6 +97,9 @@ def _candidates(request, data):
         given_kana=data.get("given_kana", ""),
         birth_date=datetime.date.fromisoformat(birth) if birth else None,
         address=data.get("address", ""),
+        sex=data.get("sex") or "",
+        alphabet_name=data.get("alphabet_name") or "",
+        common_name=data.get("common_name") or "",
     )
     visible = set(
         policy.visible_persons(request.user)

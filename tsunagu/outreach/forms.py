@@ -14,7 +14,7 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 def _staff_of(agencies) -> forms.ModelChoiceField:
-    casework = [r for r in Role.values if r not in (Role.ADMIN, Role.AUDITOR)]
+    casework = [r for r in Role.values if r not in (Role.ADMIN, Role.AUDITOR, Role.STATISTICS)]
     users = (
         User.objects.filter(
             memberships__agency__in=agencies,

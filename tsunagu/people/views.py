@@ -137,6 +137,9 @@ def _candidate_rows(user, data: dict, *, municipality_id: int, exclude: Person |
         given_kana=data.get("given_kana") or "",
         birth_date=data.get("birth_date"),
         address=data.get("address") or "",
+        sex=data.get("sex") or "",
+        alphabet_name=data.get("alphabet_name") or "",
+        common_name=data.get("common_name") or "",
         exclude_person_id=exclude.pk if exclude else None,
     )
     if exclude is not None:

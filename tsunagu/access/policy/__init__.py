@@ -555,3 +555,4 @@ def meeting_shared_persons(user, *, today=None) -> QuerySet[Person]:
 
 
 from tsunagu.access.policy.outreach import *  # noqa: E402, F403  (アウトリーチ: policy/outreach.py)
+from tsunagu.access.policy.reports import can_edit_targets, can_read_reports  # noqa: E402,F401

@@ -35,14 +35,15 @@ RECORD_URLS = [
 
 @pytest.fixture
 def no_content_users(outreach_town):
-    """管理者 and 監査 members at the outreach agency, the coordinating agency and a partner."""
+    """管理者, 監査 and 統計 members at the outreach agency, the coordinating agency and a
+    partner."""
     users = []
     for agency in (
         outreach_town.owner_agency,
         outreach_town.coordinating_agency,
         outreach_town.partner_agency,
     ):
-        for role in (Role.ADMIN, Role.AUDITOR):
+        for role in (Role.ADMIN, Role.AUDITOR, Role.STATISTICS):
             users.append(make_user(f"{role}-{agency.pk}", agency, role))
     return users
 
