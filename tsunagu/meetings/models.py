@@ -59,6 +59,17 @@ class MeetingSession(models.Model):
         Agency, models.PROTECT, related_name="convened_sessions", verbose_name="主催"
     )
     status = models.CharField("状態", max_length=20, choices=Status, default=Status.PLANNED)
+    # Who marked the session held, cancelled or planned again, when, and why (transitions.py).
+    status_changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="状態の記録者",
+    )
+    status_changed_at = models.DateTimeField("状態の記録日時", null=True, blank=True)
+    status_reason = models.TextField("中止・変更の理由", blank=True)
     # Set once a 支援会議 (confidential) item is on the agenda, or the body only runs
     # confidential business; never cleared, so papers once 非公開 stay 非公開.
     confidential = models.BooleanField("非公開(支援会議)", default=False)
@@ -80,6 +91,10 @@ class MeetingSession(models.Model):
     @property
     def fiscal_year(self) -> int:
         return fiscal_year(self.date)
+
+    @property
+    def is_held(self) -> bool:
+        return self.status == self.Status.HELD
 
     def default_item_function(self) -> str:
         """The function a case item is taken under when the body leaves no choice."""
