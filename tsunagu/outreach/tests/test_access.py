@@ -11,6 +11,7 @@ from conftest import make_user
 from tsunagu.accounts.models import Role
 from tsunagu.meetings import actions as meetings
 from tsunagu.meetings.models import MeetingSession
+from tsunagu.meetings.transitions import set_status as set_session_status
 from tsunagu.municipality.models import MeetingBody
 from tsunagu.outreach import actions
 from tsunagu.people.actions import register_person
@@ -152,7 +153,7 @@ def test_pledged_attendee_sees_the_record_while_sharing_lasts(
     )
     assert response.status_code == 302
     assert record.agenda_links.count() == 1
-    meetings.set_status(user=coordinator, session=session, status=MeetingSession.Status.HELD)
+    set_session_status(user=coordinator, session=session, status=MeetingSession.Status.HELD)
     client.force_login(partner)
     assert client.get(f"/outreach/{record.pk}/").status_code == 404  # no pledge yet
     meetings.record_pledge(user=partner, body=confidential_body, signed_on=days_ago(5))
@@ -162,7 +163,7 @@ def test_pledged_attendee_sees_the_record_while_sharing_lasts(
     later = meetings.create_session(
         user=coordinator, body=confidential_body, date=days_ago(1), place="会議室"
     )
-    meetings.set_status(user=coordinator, session=later, status=MeetingSession.Status.HELD)
+    set_session_status(user=coordinator, session=later, status=MeetingSession.Status.HELD)
     assert client.get(f"/outreach/{record.pk}/").status_code == 404
 
 
