@@ -24,6 +24,7 @@ class Involvement(models.Model):
         REFERRAL = "referral", "つなぎ(受信)"
         CASE = "case", "多機関協働"
         MEETING = "meeting", "支援会議"
+        OUTREACH = "outreach", "アウトリーチ"
 
     person = models.ForeignKey("people.Person", models.CASCADE, related_name="involvements")
     agency = models.ForeignKey(Agency, models.CASCADE, related_name="involvements")

@@ -15,6 +15,7 @@ from tsunagu.access import audit, policy
 from tsunagu.intake.models import CoordinationRequest, CoordinationStatus
 from tsunagu.intake.transitions import COORDINATION_REQUEST, request_sides
 from tsunagu.lib.lists import head
+from tsunagu.outreach import selectors as outreach
 from tsunagu.people.models import Person
 
 from . import actions, diff, ecomap, forms, transitions
@@ -176,6 +177,7 @@ def case_detail(request, pk):
         "ecomap": ecomap.render_svg(case) if Part.BASIC in parts else "",
         "member_form": forms.MemberForm(case=case),
         "note_form": _note_form(),
+        "outreach": outreach.for_case(request.user, case),
     }
     if Part.NOTES in parts:
         context["notes"], context["more_notes"] = head(

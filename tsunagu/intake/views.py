@@ -34,6 +34,7 @@ from tsunagu.intake.models import (
 )
 from tsunagu.lib.lists import head
 from tsunagu.municipality.models import Agency
+from tsunagu.outreach import selectors as outreach
 from tsunagu.people import matching
 
 PAGE_SIZE = 50
@@ -520,6 +521,7 @@ def inbox(request):
             "more_due": more_notes or more_steps,
             "today": today,
             "week_end": week_end,
+            "outreach": outreach.inbox_section(user, today=today, until=week_end),
         },
     )
 

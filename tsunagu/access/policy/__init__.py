@@ -555,6 +555,7 @@ def meeting_shared_persons(user, *, today=None) -> QuerySet[Person]:
 # Domain modules (one import line each): their public names are the policy's.
 from tsunagu.access.policy.accounts import *  # noqa: E402, F403
 from tsunagu.access.policy.audit import *  # noqa: E402, F403
+from tsunagu.access.policy.outreach import *  # noqa: E402, F403  (アウトリーチ: policy/outreach.py)
 from tsunagu.access.policy.reports import can_edit_targets, can_read_reports  # noqa: E402,F401
 from tsunagu.access.policy.resources import (  # noqa: E402,F401
     can_edit_register,

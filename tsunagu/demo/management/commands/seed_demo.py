@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
 from tsunagu.accounts.models import ROLE_DESCRIPTIONS, Role
-from tsunagu.demo import builder, cases, casework, participation
+from tsunagu.demo import builder, cases, casework, outreach, participation
 from tsunagu.demo.meetings import MeetingDemo
 from tsunagu.demo.resources import create_resources
 from tsunagu.municipality.models import Agency, Municipality
@@ -65,6 +65,8 @@ class Command(BaseCommand):
                 self.stdout.write(
                     participation.seed(municipality, scale=scale, seed=seed, today=base_day)
                 )
+                made = outreach.create_outreach(municipality, seed=seed, today=base_day)
+                self.stdout.write(f"アウトリーチの記録 {made} 件を登録しました。")
         # Fresh bulk-loaded tables have no planner statistics until autovacuum gets to them;
         # without them PostgreSQL picks nested loops that are quadratic in the table size.
         # VACUUM also sets the visibility map, so counts (ページ送りの件数) are index-only:
