@@ -18,6 +18,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 
 from tsunagu.access import audit, policy
+from tsunagu.lib.exports import safe_cell
 from tsunagu.lib.pdf import render_pdf
 
 from . import ecomap
@@ -254,7 +255,7 @@ class _Sheet:
         )
 
     def _cell(self, row: int, col: int, value, label: bool = False):
-        cell = self.ws.cell(row, col, value)
+        cell = self.ws.cell(row, col, safe_cell(value))
         cell.border = self.BOX
         cell.alignment = self.WRAP
         if label:

@@ -1,7 +1,7 @@
 """相談受付台帳: the consultations a user may see, as .xlsx or CSV.
 
 CSV follows the Excel conventions (jp_domain_research §4.4): UTF-8 with BOM by default,
-CRLF, every field quoted, a leading = + - @ escaped against formula injection. CP932 on
+CRLF, every field quoted, formulas escaped (``lib.exports.safe_cell``). CP932 on
 request: characters CP932 cannot hold become 〓, and each one is reported by row and column.
 """
 
@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 from openpyxl import Workbook
+
+from tsunagu.lib.exports import safe_row
 
 HEADERS = [
     "受付番号",
@@ -65,10 +67,6 @@ def ledger_rows(consultations) -> list[list[str]]:
     return rows
 
 
-def _safe(value: str) -> str:
-    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
-
-
 @dataclass(frozen=True)
 class Unconvertible:
     row: int  # 1-based line in the file, the header being line 1
@@ -99,7 +97,7 @@ def to_csv(rows: list[list[str]], encoding: str = "utf-8") -> tuple[bytes, list[
     buffer = io.StringIO()
     writer = csv.writer(buffer, quoting=csv.QUOTE_ALL, lineterminator="\r\n")
     for line, row in enumerate([HEADERS, *rows], start=1):
-        cells = [_safe(v) for v in row]
+        cells = safe_row(row)
         if encoding == "cp932":
             cells = [_to_cp932(v, line, HEADERS[i], problems) for i, v in enumerate(cells)]
         writer.writerow(cells)
@@ -113,7 +111,7 @@ def to_xlsx(rows: list[list[str]]) -> bytes:
     sheet = workbook.create_sheet("相談受付台帳")
     sheet.append(HEADERS)
     for row in rows:
-        sheet.append([_safe(v) for v in row])
+        sheet.append(safe_row(row))
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()

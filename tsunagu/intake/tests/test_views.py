@@ -515,6 +515,16 @@ def test_xlsx_export(client, owner, consultation):
     assert audited(owner, "export")
 
 
+def test_xlsx_export_writes_a_typed_formula_as_text(client, owner, consultation):
+    consultation.action_taken = '=HYPERLINK("http://example.com","開く")'
+    consultation.save()
+    response = client_for(client, owner).get(reverse("intake:ledger_export", args=["xlsx"]))
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    cells = [cell for row in sheet.iter_rows() for cell in row]
+    assert "'" + consultation.action_taken in [c.value for c in cells]
+    assert all(c.data_type != "f" for c in cells)
+
+
 def test_a_department_outside_welfare_refers_without_a_consultation(
     client, town, consultation, unrelated
 ):

@@ -2,6 +2,7 @@ import csv
 
 from django.core.management.base import BaseCommand, CommandError
 
+from tsunagu.lib.exports import safe_row
 from tsunagu.municipality.models import ConsentRule, MeetingFunction, Municipality, StatutoryProject
 from tsunagu.municipality.selectors import STRUCTURE_HEADER, meeting_bodies, structure_rows
 
@@ -23,7 +24,7 @@ class Command(BaseCommand):
         if format == "csv":
             writer = csv.writer(self.stdout, lineterminator="\n")
             writer.writerow(STRUCTURE_HEADER)
-            writer.writerows(structure_rows(municipality))
+            writer.writerows(safe_row(row) for row in structure_rows(municipality))
         else:
             self._text(municipality, structure_rows(municipality, variants=True))
 

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from tsunagu.lib.exports import safe_cell
 from tsunagu.people.matching import LINK, Subject, score_pair
 
 FIELDS = ["family_name", "given_name", "family_kana", "given_kana", "birth_date", "address"]
@@ -78,7 +79,7 @@ class Command(BaseCommand):
         try:
             with pairs.open(encoding="utf-8-sig", newline="") as lines:
                 for pair_id, score, same in score_rows(lines):
-                    writer.writerow([pair_id, f"{score:.4f}", same])
+                    writer.writerow([safe_cell(pair_id), f"{score:.4f}", same])
         except FileNotFoundError:
             raise CommandError(f"ファイルが見つかりません: {pairs}") from None
         except UnicodeDecodeError:
