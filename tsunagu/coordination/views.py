@@ -8,12 +8,14 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from tsunagu.access import audit, policy
 from tsunagu.intake.models import CoordinationRequest, CoordinationStatus
 from tsunagu.lib.lists import head
+from tsunagu.lib.redirects import redirect_next
 from tsunagu.people.models import Person
 
 from . import actions, diff, ecomap, forms, transitions
@@ -529,7 +531,7 @@ def assignment_status(request, pk):
             )
         except CaseError as error:
             messages.error(request, str(error))
-    return redirect(request.POST.get("next") or f"/coordination/{case.pk}/")
+    return redirect_next(request, reverse("coordination:case", args=[case.pk]))
 
 
 # --- monitoring and closure -------------------------------------------------------------

@@ -262,6 +262,20 @@ def test_assigned_agency_updates_status_from_inbox(client, partner, supported):
     assert assignment.status == "active"
 
 
+@pytest.mark.parametrize(
+    "target", ["https://evil.example/", "//evil.example/x", "http:evil.example", "javascript:1"]
+)
+def test_status_form_never_redirects_off_site(client, partner, supported, target):
+    assignment = supported.current_plan().assignments.get()
+    client.force_login(partner)
+    url = reverse("coordination:assignment_status", args=[assignment.pk])
+    response = client.post(url, {"status": "active", "next": target})
+    assert response["Location"] == reverse("coordination:case", args=[supported.pk])
+    mine = reverse("coordination:my_assignments")
+    response = client.post(url, {"status": "done", "next": mine})
+    assert response["Location"] == mine
+
+
 def test_monitoring_and_closure_with_hand_back(client, coordinator, supported, town):
     client.force_login(coordinator)
     assignment = supported.current_plan().assignments.get()
