@@ -17,9 +17,10 @@ from tsunagu.access import policy
 from tsunagu.accounts.models import Membership, Role
 from tsunagu.coordination.models import Case, SupportPlan
 from tsunagu.demo.cases import CaseBuilder
+from tsunagu.lib.wareki import fiscal_year
 from tsunagu.meetings import actions
 from tsunagu.meetings.frequency import expected_per_year
-from tsunagu.meetings.models import AgendaItem, Decision, MeetingSession, fiscal_year
+from tsunagu.meetings.models import AgendaItem, Decision, MeetingSession
 from tsunagu.municipality.models import ConsentRule, MeetingBody, MeetingFunction
 
 PLACES = ["市役所 第1会議室", "総合福祉センター 研修室", "社会福祉協議会 会議室"]

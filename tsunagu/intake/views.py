@@ -30,6 +30,7 @@ from tsunagu.intake.models import (
 )
 from tsunagu.intake.transitions import TransitionRefused, transition
 from tsunagu.lib.lists import head
+from tsunagu.lib.wareki import fiscal_year
 from tsunagu.municipality.models import Agency
 from tsunagu.people import matching
 
@@ -403,7 +404,7 @@ def loop_stats(request):
     try:
         fy = int(request.GET.get("fy", ""))
     except ValueError:
-        fy = stats.fiscal_year(timezone.localdate())
+        fy = fiscal_year(timezone.localdate())
     audit.log(request.user, "view", "intake.loop_stats", fiscal_year=fy)
     return render(
         request,

@@ -8,11 +8,10 @@ the decisions that move cases. Who may see what is decided in ``access/policy.py
 
 from __future__ import annotations
 
-import datetime
-
 from django.conf import settings
 from django.db import models
 
+from tsunagu.lib.wareki import fiscal_year, fiscal_year_range
 from tsunagu.municipality.models import (
     Agency,
     ConsentRule,
@@ -27,17 +26,12 @@ PLEDGE_TEXT = (
 )
 
 
-def fiscal_year(day: datetime.date) -> int:
-    """年度 (April–March) of ``day``, as the 西暦 year it starts in."""
-    return day.year if day.month >= 4 else day.year - 1
-
-
 class MeetingSessionQuerySet(models.QuerySet):
     def held(self):
         return self.filter(status=MeetingSession.Status.HELD)
 
     def in_fiscal_year(self, fy: int):
-        return self.filter(date__gte=datetime.date(fy, 4, 1), date__lt=datetime.date(fy + 1, 4, 1))
+        return self.filter(date__range=fiscal_year_range(fy))
 
 
 class MeetingSession(models.Model):
