@@ -18,6 +18,7 @@ from tsunagu.access import audit, policy
 from tsunagu.access.models import Involvement
 from tsunagu.intake.actions import IntakeRefused, send_referral
 from tsunagu.intake.models import CoordinationRequest, CoordinationStatus
+from tsunagu.lib.wareki import format_wareki_time
 from tsunagu.municipality.models import Agency, MeetingBody
 
 from . import transitions
@@ -58,7 +59,7 @@ class StalePlan(CaseError):
         who = current.updated_by or current.author
         super().__init__(
             f"このプランは編集中に{who}さんが保存しました"
-            f"({timezone.localtime(current.updated_at):%Y年%m月%d日 %H:%M})。"
+            f"({format_wareki_time(current.updated_at)})。"
             "あなたの変更は保存していません。相手の変更を確認してから、もう一度入力してください。"
         )
 
@@ -452,6 +453,7 @@ def approve_plan(*, plan: SupportPlan, approver, decision=None, note: str = "") 
     if decision is not None:
         plan.decision_ref = str(decision)[:200]
         plan.decision_pk = decision.pk
+        plan.deliberated_on = decision.session.date
     plan.save()
     for row in rows:
         if row["agency"].pk != case.coordinating_agency_id:

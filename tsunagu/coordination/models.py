@@ -83,7 +83,7 @@ class Case(models.Model):
     stage = models.CharField(
         "段階", max_length=20, choices=Stage.choices, default=Stage.RECEIVED, db_index=True
     )
-    policy = models.TextField("支援方針", blank=True)
+    support_policy = models.TextField("支援方針", blank=True)
     opened_at = models.DateTimeField("開始日時")
     closed_at = models.DateTimeField("終結日時", null=True, blank=True)
 
@@ -413,6 +413,7 @@ class SupportPlan(models.Model):
         verbose_name="承認者",
     )
     approved_at = models.DateTimeField("確定日時", null=True, blank=True)
+    deliberated_on = models.DateField("協議日", null=True, blank=True)  # the meeting's date
     decision_ref = models.CharField("会議の決定", max_length=200, blank=True)
     decision_pk = models.BigIntegerField("決定ID", null=True, blank=True)
     approval_note = models.TextField("承認の記録", blank=True)

@@ -335,8 +335,8 @@ def _apply(decision: Decision, case: Case | None, *, user, gap_title: str, closu
     elif kind == Decision.Kind.CLOSURE_APPROVAL:
         _close(decision, case, user=user, closure=closure)
     elif kind == Decision.Kind.SUPPORT_POLICY:
-        case.policy = decision.text
-        case.save(update_fields=["policy"])
+        case.support_policy = decision.text
+        case.save(update_fields=["support_policy"])
         audit.log(user, "update", case, person=case.focus_person_id, purpose="支援方針の決定")
 
 

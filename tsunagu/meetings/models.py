@@ -11,7 +11,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
-from tsunagu.lib.wareki import fiscal_year, fiscal_year_range
+from tsunagu.lib.wareki import fiscal_year, fiscal_year_range, format_wareki
 from tsunagu.municipality.models import (
     Agency,
     ConsentRule,
@@ -69,7 +69,7 @@ class MeetingSession(models.Model):
         verbose_name = verbose_name_plural = "会議の開催"
 
     def __str__(self) -> str:
-        return f"{self.body.name} {self.date:%Y-%m-%d} {self.title}".strip()
+        return f"{self.body.name} {format_wareki(self.date)} {self.title}".strip()
 
     @property
     def fiscal_year(self) -> int:

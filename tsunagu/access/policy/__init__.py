@@ -34,6 +34,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from tsunagu.access.models import Involvement
+from tsunagu.lib.wareki import format_wareki
 from tsunagu.municipality.models import Agency
 from tsunagu.people.models import Person
 
@@ -444,7 +445,7 @@ def papers_refusal(user, session) -> str:
         if not has_pledge(user, session):
             return (
                 "支援会議の議題を見るには、この会議体についての守秘義務の確認"
-                f"(開催日 {session.date:%Y年%-m月%-d日} 以前の日付)を記録してください。"
+                f"(開催日 {format_wareki(session.date)} 以前の日付)を記録してください。"
             )
         return ""
     if attending or can_manage_session(user, session):
