@@ -17,6 +17,7 @@ from tsunagu.intake.models import (
     Urgency,
     issue_tags_for,
 )
+from tsunagu.lib.forms import NumberField
 from tsunagu.municipality.models import Agency
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -153,6 +154,21 @@ class TransitionForm(forms.Form):
         form = cls(auto_id=f"task-{task.pk}-%s")
         cast(forms.ChoiceField, form.fields["to"]).choices = moves
         return form
+
+
+class CandidateQueryForm(forms.Form):
+    """The person fields of the intake form, read while typing to find 名寄せ candidates."""
+
+    family_name = forms.CharField(label="氏", max_length=100, required=False)
+    given_name = forms.CharField(label="名", max_length=100, required=False)
+    family_kana = forms.CharField(label="フリガナ(氏)", max_length=100, required=False)
+    given_kana = forms.CharField(label="フリガナ(名)", max_length=100, required=False)
+    birth_date = forms.DateField(label="生年月日", required=False)
+    address = forms.CharField(label="住所", max_length=300, required=False)
+
+
+class FiscalYearForm(forms.Form):
+    fy = NumberField(label="年度", required=False, min_value=2000, max_value=2100)
 
 
 class CoordinationRequestForm(forms.Form):

@@ -14,25 +14,27 @@ from django.views.decorators.http import require_POST
 from tsunagu.access import audit, policy
 from tsunagu.intake import actions, exports, stats
 from tsunagu.intake.forms import (
+    CandidateQueryForm,
     ConsultationForm,
     CoordinationRequestForm,
     DirectReferralForm,
+    FiscalYearForm,
     ProgressNoteForm,
     ReferralForm,
     TransitionForm,
 )
 from tsunagu.intake.models import (
     UNANSWERED,
-    Consultation,
     ProgressNote,
     RecipientTask,
     TaskStatus,
 )
 from tsunagu.intake.transitions import TransitionRefused, transition
+from tsunagu.lib.forms import error_text
 from tsunagu.lib.lists import head
 from tsunagu.lib.wareki import fiscal_year
 from tsunagu.municipality.models import Agency
-from tsunagu.people import matching
+from tsunagu.people.candidates import candidate_rows
 
 PAGE_SIZE = 50
 # The columns the lists show, for .only(): list pages read no narrative or unused column.
@@ -85,45 +87,24 @@ def consultation_list(request):
     )
 
 
-def _candidates(request, data):
-    if not (data.get("family_kana") or data.get("family_name")):
-        return []
-    birth = data.get("birth_date") or None
-    found = matching.find_candidates(
+def _candidates(request, query: CandidateQueryForm):
+    if not query.is_valid():
+        return None
+    data = query.cleaned_data
+    if not (data["family_kana"] or data["family_name"]):
+        return None
+    return candidate_rows(
+        request.user,
+        data,
         municipality_id=_municipality(request.user).pk,
-        family_name=data.get("family_name", ""),
-        given_name=data.get("given_name", ""),
-        family_kana=data.get("family_kana", ""),
-        given_kana=data.get("given_kana", ""),
-        birth_date=datetime.date.fromisoformat(birth) if birth else None,
-        address=data.get("address", ""),
+        purpose="相談受付の名寄せ",
     )
-    visible = set(
-        policy.visible_persons(request.user)
-        .filter(pk__in=[c.person.pk for c in found])
-        .values_list("pk", flat=True)
-    )
-    rows = []
-    for c in found:
-        if c.person.pk in visible:
-            rows.append({"candidate": c, "visible": True})
-        else:
-            rows.append({"candidate": c, "visible": False, "elsewhere": _elsewhere(request, c)})
-    audit.log(request.user, "search", "people.person", count=len(rows), purpose="相談受付の名寄せ")
-    return rows
-
-
-def _elsewhere(request, candidate):
-    return [a.name for a in policy.known_elsewhere(request.user, candidate.person)]
 
 
 @login_required
 def person_candidates(request):
     """htmx: 名寄せ candidates while typing; also rendered in full by the plain form."""
-    try:
-        rows = _candidates(request, request.GET)
-    except ValueError:
-        rows = []
+    rows = _candidates(request, CandidateQueryForm(request.GET))
     return render(request, "intake/consultation_form.html#candidates", {"candidates": rows})
 
 
@@ -143,7 +124,10 @@ def consultation_create(request):
     form = ConsultationForm(request.POST or None, user=request.user, municipality=municipality)
     candidates = []
     if request.method == "POST" and "find" in request.POST:
-        candidates = _candidates(request, request.POST)
+        query = CandidateQueryForm(request.POST)
+        candidates = _candidates(request, query)
+        if query.errors:
+            messages.error(request, error_text(query))
         initial = {k: request.POST.getlist(k) for k in request.POST if k != "csrfmiddlewaretoken"}
         initial = {k: v if k in MULTI_FIELDS else v[-1] for k, v in initial.items()}
         form = ConsultationForm(initial=initial, user=request.user, municipality=municipality)
@@ -175,7 +159,9 @@ def consultation_detail(request, pk):
     consultation = policy.get_consultation_or_404(request.user, pk)
     audit.log(request.user, "view", consultation, person=consultation.person_id)
     referrals = consultation.referrals.prefetch_related("tasks__agency")
-    household_elsewhere = _household_elsewhere(request.user, [consultation])
+    household_elsewhere = policy.known_elsewhere_by_household(
+        request.user, [consultation.household_id]
+    )
     return render(
         request,
         "intake/consultation_detail.html",
@@ -191,23 +177,6 @@ def consultation_detail(request, pk):
             "coordination_form": CoordinationRequestForm(),
         },
     )
-
-
-def _household_elsewhere(user, consultations) -> dict[int, list[str]]:
-    """「他機関で関わりあり」: agencies (names only) with open consultations in the households."""
-    households = {c.household_id for c in consultations if c.household_id}
-    rows = (
-        Consultation.objects.open()
-        .filter(household_id__in=households)
-        .exclude(agency_id__in=user.agency_ids())
-        .order_by("household_id", "agency__name")  # no default ordering inside DISTINCT
-        .values_list("household_id", "agency__name")
-        .distinct()
-    )
-    result: dict[int, list[str]] = {}
-    for household_id, name in rows:
-        result.setdefault(household_id, []).append(name)
-    return result
 
 
 @login_required
@@ -243,10 +212,12 @@ def coordination_request(request, pk):
     consultation = policy.get_consultation_or_404(request.user, pk)
     form = CoordinationRequestForm(request.POST)
     try:
+        if not form.is_valid():
+            raise actions.IntakeRefused(error_text(form))
         actions.request_coordination(
             requested_by=request.user,
             consultation=consultation,
-            reason=form.data.get("reason", ""),
+            reason=form.cleaned_data["reason"],
         )
         messages.success(request, "多機関協働の支援依頼を送りました。")
     except actions.IntakeRefused as refused:
@@ -401,10 +372,9 @@ def person_referral_chain(request, person_id):
 @login_required
 def loop_stats(request):
     municipality = _municipality(request.user)
-    try:
-        fy = int(request.GET.get("fy", ""))
-    except ValueError:
-        fy = fiscal_year(timezone.localdate())
+    form = FiscalYearForm(request.GET)
+    fy = form.cleaned_data["fy"] if form.is_valid() and form.cleaned_data["fy"] else None
+    fy = fy or fiscal_year(timezone.localdate())
     audit.log(request.user, "view", "intake.loop_stats", fiscal_year=fy)
     return render(
         request,
@@ -466,7 +436,7 @@ def inbox(request):
         .order_by("next_step_due", "pk"),
         INBOX_ROWS,
     )
-    elsewhere = _household_elsewhere(user, mine)
+    elsewhere = policy.known_elsewhere_by_household(user, {c.household_id for c in mine})
     for c in mine:
         c.elsewhere = elsewhere.get(c.household_id, [])
     audit.log(user, "list", "intake.inbox")

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from tsunagu.access import audit, policy
 from tsunagu.coordination.models import ClosureReason
+from tsunagu.lib.forms import parse_id
 from tsunagu.municipality.models import Agency, MeetingBody, MeetingFunction
 
 from . import actions
@@ -241,14 +242,14 @@ def minutes_save(request, pk: int):
 def decision_add(request, item_pk: int):
     item = get_object_or_404(AgendaItem.objects.select_related("session"), pk=item_pk)
     session = _post_session(request, item.session_id)
-    hand_back = request.POST.get("hand_back_to", "")
+    hand_back = parse_id(request.POST.get("hand_back_to"))
     closure = {
         "reason": request.POST.get("closure_reason", ""),
         "goals_reached": request.POST.get("goals_reached", ""),
         "hand_back_to": Agency.objects.filter(
-            pk=int(hand_back), municipality=session.body.municipality
+            pk=hand_back, municipality=session.body.municipality
         ).first()
-        if hand_back.isdigit()
+        if hand_back
         else None,
     }
     return _run(

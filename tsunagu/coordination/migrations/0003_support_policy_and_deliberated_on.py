@@ -4,20 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('coordination', '0002_case_notes'),
+        ("coordination", "0002_case_notes"),
     ]
 
     operations = [
         migrations.RenameField(
-            model_name='case',
-            old_name='policy',
-            new_name='support_policy',
+            model_name="case",
+            old_name="policy",
+            new_name="support_policy",
         ),
         migrations.AddField(
-            model_name='supportplan',
-            name='deliberated_on',
-            field=models.DateField(blank=True, null=True, verbose_name='協議日'),
+            model_name="supportplan",
+            name="deliberated_on",
+            field=models.DateField(blank=True, null=True, verbose_name="協議日"),
         ),
     ]
