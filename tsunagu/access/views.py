@@ -52,10 +52,4 @@ def audit_log(request):
         filters={k: str(v.pk if hasattr(v, "pk") else v) for k, v in data.items() if v},
         page=page.number,
     )
-    params = request.GET.copy()
-    params.pop("page", None)
-    return render(
-        request,
-        "access/audit_log.html",
-        {"form": form, "page": page, "querystring": params.urlencode()},
-    )
+    return render(request, "access/audit_log.html", {"form": form, "page": page})

@@ -83,7 +83,7 @@ def consultation_list(request):
     return render(
         request,
         "intake/consultation_list.html",
-        {"page": page, "show_all": show_all, "keep": "state=all" if show_all else ""},
+        {"page": page, "show_all": show_all},
     )
 
 
@@ -307,7 +307,6 @@ def referral_list(request):
             "sent": Paginator(sent, PAGE_SIZE).get_page(request.GET.get("sent_page")),
             "received": Paginator(received, PAGE_SIZE).get_page(request.GET.get("page")),
             "show_all": show_all,
-            "keep": "sent=all" if show_all else "",
             "today": timezone.localdate(),
         },
     )

@@ -110,16 +110,8 @@ def search(request):
             query={"q": q, "birth_date": str(birth_date or "")},
             elsewhere_ids=elsewhere["person_ids"] if elsewhere else [],
         )
-        context.update(
-            searched=True, page=page, elsewhere=elsewhere, querystring=_querystring(request)
-        )
+        context.update(searched=True, page=page, elsewhere=elsewhere)
     return render(request, "people/search.html", context)
-
-
-def _querystring(request) -> str:
-    params = request.GET.copy()
-    params.pop("page", None)
-    return params.urlencode()
 
 
 # --- register / detail / edit -------------------------------------------------------------
