@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from tsunagu.intake.models import ContactNote
+from tsunagu.lib.wareki import format_wareki
 from tsunagu.municipality.models import Agency, MeetingBody, Municipality
 
 
@@ -217,12 +218,7 @@ class Consent(models.Model):
         ordering = ["-given_on", "-pk"]
 
     def __str__(self) -> str:
-        return f"{self.given_on} {self.get_method_display()}"
-
-    def is_valid_on(self, on: datetime.date) -> bool:
-        if self.withdrawn_at is not None or self.given_on > on:
-            return False
-        return self.expires_on is None or self.expires_on >= on
+        return f"{format_wareki(self.given_on)} {self.get_method_display()}"
 
 
 class ConsentScope(models.Model):
@@ -440,10 +436,6 @@ class SupportPlan(models.Model):
     @property
     def is_editable(self) -> bool:
         return self.status == PlanStatus.DRAFT
-
-    @property
-    def is_current(self) -> bool:
-        return self.status == PlanStatus.CONFIRMED
 
 
 PLAN_TEXT_FIELDS = [

@@ -6,7 +6,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -311,13 +310,6 @@ def add_tie(request, pk):
         return redirect("coordination:case", pk=case.pk)
     actions.add_tie(case=case, by=request.user, **form.cleaned_data)
     return redirect("coordination:case", pk=case.pk)
-
-
-@login_required
-def ecomap_svg(request, pk):
-    case = policy.get_case_or_404(request.user, pk, part=Part.BASIC)
-    audit.log(request.user, "view", case, person=case.focus_person_id, purpose="エコマップ")
-    return HttpResponse(ecomap.render_svg(case), content_type="image/svg+xml; charset=utf-8")
 
 
 # --- consent ---------------------------------------------------------------------------

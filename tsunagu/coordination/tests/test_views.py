@@ -58,7 +58,6 @@ def test_agencies_outside_the_team_get_404(client, request, supported, who):
     assessment = supported.latest_assessment()
     urls = [
         reverse("coordination:case", args=[supported.pk]),
-        reverse("coordination:ecomap", args=[supported.pk]),
         reverse("coordination:plan", args=[plan.pk]),
         reverse("coordination:plan_pdf", args=[plan.pk]),
         reverse("coordination:plan_xlsx", args=[plan.pk]),
@@ -340,9 +339,8 @@ def test_ecomap_draws_genogram_symbols_and_ties(client, coordinator, supported, 
         kind=Tie.Kind.STRESSFUL,
         person=son,
     )
-    svg = _get(client, coordinator, reverse("coordination:ecomap", args=[supported.pk]))
-    text = svg.content.decode()
-    assert svg["Content-Type"].startswith("image/svg+xml")
+    page = _get(client, coordinator, reverse("coordination:case", args=[supported.pk]))
+    text = page.content.decode().split("<figure>")[1].split("</figure>")[0]
     assert "<rect" in text and "<circle" in text  # □ the son, ○ the mother
     assert "ひきこもり家族会" in text and "<polyline" in text  # stressful tie as zigzag
     assert "障がい者相談支援センター" in text  # team agency drawn around the household
@@ -391,7 +389,6 @@ def test_every_read_page_writes_an_audit_event(client, coordinator, supported):
         reverse("coordination:list"),
         reverse("coordination:my_assignments"),
         reverse("coordination:case", args=[supported.pk]),
-        reverse("coordination:ecomap", args=[supported.pk]),
         reverse("coordination:plan", args=[plan.pk]),
         reverse("coordination:plan_xlsx", args=[plan.pk]),
         reverse("coordination:assessment", args=[assessment.pk]),
