@@ -146,8 +146,9 @@ class ProblemRowForm(forms.ModelForm):
         widgets = {"background": forms.Textarea(attrs={"rows": 2})}
 
 
-MemberRowFormSet = forms.formset_factory(MemberRowForm, extra=2)
-ProblemRowFormSet = forms.formset_factory(ProblemRowForm, extra=2)
+# A new assessment version starts from the previous one's rows; 削除 removes one.
+MemberRowFormSet = forms.formset_factory(MemberRowForm, extra=2, can_delete=True)
+ProblemRowFormSet = forms.formset_factory(ProblemRowForm, extra=2, can_delete=True)
 
 
 class PlanForm(forms.ModelForm):

@@ -377,11 +377,13 @@ def assessment_new(request, pk):
     member_set = forms.MemberRowFormSet(post, initial=members, prefix="m")
     problem_set = forms.ProblemRowFormSet(post, initial=problems, prefix="p")
     if post and form.is_valid() and member_set.is_valid() and problem_set.is_valid():
-        rows = [f.cleaned_data for f in member_set if f.has_changed() and f.cleaned_data]
-        issues = [f.cleaned_data for f in problem_set if f.has_changed() and f.cleaned_data]
         try:
             assessment = actions.save_assessment(
-                case=case, by=request.user, data=form.cleaned_data, members=rows, problems=issues
+                case=case,
+                by=request.user,
+                data=form.cleaned_data,
+                members=_kept_rows(member_set),
+                problems=_kept_rows(problem_set),
             )
         except CaseError as error:
             form.add_error(None, str(error))
@@ -445,7 +447,9 @@ def plan_detail(request, pk):
     return render(request, "coordination/plan_detail.html", context)
 
 
-def _assignment_rows(formset) -> list[dict]:
+def _kept_rows(formset) -> list[dict]:
+    """Every filled row of a table formset not marked 削除 — rows carried over from the
+    previous version count even when this editor left them unchanged."""
     return [
         {k: v for k, v in f.cleaned_data.items() if k != "DELETE"}
         for f in formset
@@ -476,7 +480,7 @@ def plan_edit(request, pk):
                 by=request.user,
                 expected_version=form.cleaned_data["lock_version"],
                 data=form.cleaned_data,
-                assignments=_assignment_rows(formset),
+                assignments=_kept_rows(formset),
             )
         except StalePlan as error:
             stale = diff.stale_view(error.current, form.cleaned_data)
