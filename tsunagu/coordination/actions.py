@@ -18,6 +18,7 @@ from tsunagu.access import audit, policy
 from tsunagu.access.models import Involvement
 from tsunagu.intake.actions import IntakeRefused, send_referral
 from tsunagu.intake.models import CoordinationRequest, CoordinationStatus
+from tsunagu.lib.conflicts import Stale, save_if_unchanged
 from tsunagu.lib.wareki import format_wareki_time
 from tsunagu.municipality.models import Agency, MeetingBody
 
@@ -51,16 +52,17 @@ class CaseError(Exception):
     """A refused workflow step; ``str(error)`` is the Japanese reason shown to the user."""
 
 
-class StalePlan(CaseError):
+class StalePlan(CaseError, Stale):
     """Someone saved the plan after this editor loaded it (optimistic lock)."""
 
     def __init__(self, current: SupportPlan):
         self.current = current
         who = current.updated_by or current.author
-        super().__init__(
+        CaseError.__init__(
+            self,
             f"このプランは編集中に{who}さんが保存しました"
             f"({format_wareki_time(current.updated_at)})。"
-            "あなたの変更は保存していません。相手の変更を確認してから、もう一度入力してください。"
+            "あなたの変更は保存していません。相手の変更を確認してから、もう一度入力してください。",
         )
 
 
@@ -404,10 +406,9 @@ def update_plan(
         raise CaseError("確定したプランは編集できません。再プランを作成してください。")
     _check_assignment_agencies(case, assignments)
     values = {k: data[k] for k in PLAN_TEXT_FIELDS if k in data}
-    saved = SupportPlan.objects.filter(
-        pk=plan.pk, lock_version=expected_version, status=PlanStatus.DRAFT
-    ).update(**values, lock_version=expected_version + 1, updated_by=by, updated_at=timezone.now())
-    if not saved:
+    if not save_if_unchanged(
+        plan, expected_version, **values, updated_by=by, updated_at=timezone.now()
+    ):
         raise StalePlan(SupportPlan.objects.get(pk=plan.pk))
     plan.refresh_from_db()
     plan.assignments.all().delete()
@@ -446,6 +447,7 @@ def approve_plan(*, plan: SupportPlan, approver, decision=None, note: str = "") 
     _check_assignment_agencies(case, rows)
     case.plans.filter(status=PlanStatus.CONFIRMED).update(status=PlanStatus.SUPERSEDED)
     plan.status = PlanStatus.CONFIRMED
+    plan.lock_version += 1  # an edit form still open on the draft is now stale
     plan.approval = SupportPlan.Approval.MEETING if decision else SupportPlan.Approval.RECORDED
     plan.approved_by = approver
     plan.approved_at = timezone.now()

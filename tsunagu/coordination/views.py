@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from tsunagu.access import audit, policy
 from tsunagu.intake.models import CoordinationRequest, CoordinationStatus
+from tsunagu.lib.conflicts import conflict, display, posted_version
 from tsunagu.lib.lists import head
 from tsunagu.lib.redirects import redirect_next
 from tsunagu.people.models import Person
@@ -465,37 +466,65 @@ def plan_edit(request, pk):
         messages.error(request, "確定したプランは編集できません。再プランを作成してください。")
         return redirect("coordination:plan", pk=plan.pk)
     post = request.POST or None
+    form, formset = _plan_forms(plan, case, post)
+    stale = None
+    try:
+        if post:
+            expected = posted_version(post)
+            if expected != plan.lock_version:
+                raise StalePlan(plan)
+            if form.is_valid() and formset.is_valid():
+                actions.update_plan(
+                    plan=plan,
+                    by=request.user,
+                    expected_version=expected,
+                    data=form.cleaned_data,
+                    assignments=_kept_rows(formset),
+                )
+                messages.success(request, "支援プランを保存しました。")
+                return redirect("coordination:plan", pk=plan.pk)
+    except StalePlan as error:
+        stale = _plan_conflict(form, formset, error.current)
+        form, formset = _plan_forms(error.current, case)
+    except CaseError as error:
+        form.add_error(None, str(error))
+    audit.log(request.user, "view", plan, person=case.focus_person_id, purpose="支援プラン編集")
+    context = {"case": case, "plan": plan, "form": form, "formset": formset, "conflict": stale}
+    return render(request, "coordination/plan_form.html", context)
+
+
+def _plan_forms(plan: SupportPlan, case: Case, post=None):
+    """The plan form and its role table, loaded from ``plan`` (bound to ``post`` if given)."""
     form = forms.PlanForm(post, instance=plan, initial={"lock_version": plan.lock_version})
     rows = list(plan.assignments.values(*forms.AssignmentRowForm.Meta.fields))
-    for row in rows:
-        row["agency"] = row.pop("agency")
     formset = forms.AssignmentFormSet(
         post, initial=rows, prefix="a", form_kwargs={"municipality": case.municipality}
     )
-    stale = None
-    if post and form.is_valid() and formset.is_valid():
-        try:
-            actions.update_plan(
-                plan=plan,
-                by=request.user,
-                expected_version=form.cleaned_data["lock_version"],
-                data=form.cleaned_data,
-                assignments=_kept_rows(formset),
-            )
-        except StalePlan as error:
-            stale = diff.stale_view(error.current, form.cleaned_data)
-            form.add_error(None, str(error))
-            # Keep what this editor typed; the next save is checked against the other's.
-            form.data = form.data.copy()
-            form.data["lock_version"] = error.current.lock_version
-        except CaseError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, "支援プランを保存しました。")
-            return redirect("coordination:plan", pk=plan.pk)
-    audit.log(request.user, "view", plan, person=case.focus_person_id, purpose="支援プラン編集")
-    context = {"case": case, "plan": plan, "form": form, "formset": formset, "stale": stale}
-    return render(request, "coordination/plan_form.html", context)
+    return form, formset
+
+
+ROLE_COLUMNS = ("issue", "what", "agency", "staff", "frequency", "until")
+
+
+def _role_lines(rows) -> str:
+    return "\n".join(" / ".join(display(row.get(k)) for k in ROLE_COLUMNS) for row in rows)
+
+
+def _plan_conflict(form, formset, current: SupportPlan):
+    saved_rows = [
+        {k: getattr(a, k) for k in ROLE_COLUMNS}
+        for a in current.assignments.select_related("agency")
+    ]
+    mine = _role_lines(_kept_rows(formset)) if formset.is_valid() else ""
+    fields = forms.PlanForm.Meta.fields
+    return conflict(
+        form,
+        {f: getattr(current, f) for f in fields},
+        fields,
+        who=current.updated_by or current.author,
+        when=current.updated_at,
+        extra=[("役割分担表", _role_lines(saved_rows), mine)],
+    )
 
 
 @login_required

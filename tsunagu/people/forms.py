@@ -83,6 +83,10 @@ class PersonForm(forms.Form):
         return self.cleaned_data["family_name"].strip()
 
 
+class EditPersonForm(PersonForm):
+    lock_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
 class RegisterPersonForm(PersonForm):
     agency = forms.ModelChoiceField(Agency.objects.none(), label="登録機関", required=False)
     confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)

@@ -17,13 +17,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from tsunagu.access import audit, policy
+from tsunagu.lib.conflicts import Stale, conflict, posted_version
 from tsunagu.lib.kana import KanaError, to_katakana
 from tsunagu.people import actions
 from tsunagu.people.candidates import candidate_rows
 from tsunagu.people.forms import (
+    EditPersonForm,
     HouseholdLookupForm,
     MoveHouseholdForm,
-    PersonForm,
     ReasonForm,
     RegisterPersonForm,
     SearchForm,
@@ -171,17 +172,41 @@ def _changeable_person_or_error(user, pk: int) -> Person:
     return person
 
 
+def _person_form(person: Person, data=None) -> EditPersonForm:
+    initial = {name: getattr(person, name) for name in (*actions.PERSON_FIELDS, "lock_version")}
+    return EditPersonForm(data, initial=initial)
+
+
 @login_required
 def edit(request, pk: int):
     person = _changeable_person_or_error(request.user, pk)
-    initial = {name: getattr(person, name) for name in actions.PERSON_FIELDS}
-    form = PersonForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        changed = actions.update_person(user=request.user, person=person, data=form.cleaned_data)
-        messages.success(request, "更新しました。" if changed else "変更はありませんでした。")
-        return redirect("people:candidates", pk=person.pk)
+    form = _person_form(person, request.POST or None)
+    stale = None
+    try:
+        if request.method == "POST":
+            expected = posted_version(request.POST)
+            if expected != person.lock_version:
+                raise Stale(person)
+            if form.is_valid():
+                changed = actions.update_person(
+                    user=request.user,
+                    person=person,
+                    data=form.cleaned_data,
+                    expected_version=expected,
+                )
+                messages.success(
+                    request, "更新しました。" if changed else "変更はありませんでした。"
+                )
+                return redirect("people:candidates", pk=person.pk)
+    except Stale as error:
+        current = error.current
+        saved = {name: getattr(current, name) for name in actions.PERSON_FIELDS}
+        stale = conflict(
+            form, saved, actions.PERSON_FIELDS, who=current.updated_by, when=current.updated_at
+        )
+        form = _person_form(current)
     audit.log(request.user, "view", person, person=person, purpose="編集")
-    return render(request, "people/edit.html", {"form": form, "person": person})
+    return render(request, "people/edit.html", {"form": form, "person": person, "conflict": stale})
 
 
 @login_required

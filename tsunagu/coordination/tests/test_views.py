@@ -195,16 +195,34 @@ def test_second_concurrent_plan_save_is_refused_and_shows_other_changes(
     response = client.post(url, _plan_post(plan, town, "Bさんの案", loaded))
     body = response.content.decode()
     assert response.status_code == 200
-    assert "あなたの変更は保存していません" in body
-    assert "Aさんの案" in body and "Bさんの案" in body  # theirs shown, mine kept
+    assert "ほかの人が先に保存しました" in body and "あなたの入力は保存していません" in body
+    table = body.split("保存されている内容とあなたの入力の違い")[1].split("</table>")[0]
+    assert "長期目標" in table or "目標" in table
+    assert "<del>A</del>" in table and "<ins>B</ins>" in table  # theirs beside mine
+    form = body.split("</section>")[1]
+    assert "Aさんの案" in form and "Bさんの案" not in form  # the form holds the saved plan
     plan.refresh_from_db()
     assert plan.long_term_goal == "Aさんの案"
-    # Resubmitting with the version the refusal page carries succeeds.
+    # Resubmitting with the version the conflict page carries succeeds.
+    assert f'name="lock_version" value="{plan.lock_version}"' in form
     assert (
         client.post(url, _plan_post(plan, town, "合意した案", plan.lock_version)).status_code == 302
     )
     plan.refresh_from_db()
     assert plan.long_term_goal == "合意した案"
+
+
+def test_a_stale_tab_with_emptied_fields_gets_the_conflict_screen(client, coordinator, case, town):
+    case = walk_to(case, Stage.PLANNING, coordinator, town)
+    plan = actions.start_plan(case=case, by=coordinator)
+    url = reverse("coordination:plan_edit", args=[plan.pk])
+    client.force_login(coordinator)
+    loaded = plan.lock_version
+    assert client.post(url, _plan_post(plan, town, "Aさんの案", loaded)).status_code == 302
+    stale = {"lock_version": str(loaded), "a-TOTAL_FORMS": "1", "a-INITIAL_FORMS": "0"}
+    stale["a-0-issue"] = "長男の社会参加"  # a row without its agency: invalid if validated
+    body = client.post(url, stale).content.decode()
+    assert "ほかの人が先に保存しました" in body and "errorlist" not in body
 
 
 def test_plan_page_shows_diff_against_previous_version(client, coordinator, supported, town):
