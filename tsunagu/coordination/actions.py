@@ -325,15 +325,26 @@ def withdraw_consent(*, consent: Consent, by, reason: str) -> Consent:
 
 @transaction.atomic
 def save_assessment(
-    *, case: Case, by, data: dict, members: Sequence[dict], problems: Sequence[dict]
+    *,
+    case: Case,
+    by,
+    data: dict,
+    members: Sequence[dict],
+    problems: Sequence[dict],
+    based_on: int | None = None,
 ) -> Assessment:
-    """Record a new version of the assessment; earlier versions are kept as written."""
+    """Record a new version of the assessment; earlier versions are kept as written.
+    ``based_on``: the version the editor started from (None for the first); a newer one
+    saved meanwhile refuses this one (``Stale``) instead of silently superseding it."""
     require_change(by, case)
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    latest = case.latest_assessment()
+    if latest is not None and latest.version != based_on:
+        raise Stale(latest)
     if case.current_consent() is None and case.stage not in (Stage.CONFERENCE, Stage.WATCHING):
         raise CaseError(
             "本人同意がないためアセスメントを記録できません: " + missing_consent_reason(case)
         )
-    latest = case.latest_assessment()
     fields = {k: data.get(k, "") for k in ASSESSMENT_TEXT_FIELDS}
     assessment = Assessment.objects.create(
         case=case,

@@ -100,6 +100,7 @@ class WithdrawForm(forms.Form):
 
 
 class AssessmentForm(forms.ModelForm):
+    lock_version = forms.IntegerField(widget=forms.HiddenInput, required=False)  # based on
     care_flags = forms.MultipleChoiceField(
         label="ケアの課題",
         choices=[(f, f) for f in CARE_FLAGS],

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from tsunagu.access import audit, policy
 from tsunagu.intake.models import CoordinationRequest, CoordinationStatus
-from tsunagu.lib.conflicts import conflict, display, posted_version
+from tsunagu.lib.conflicts import Stale, conflict, display, posted_version
 from tsunagu.lib.lists import head
 from tsunagu.lib.redirects import redirect_next
 from tsunagu.people.models import Person
@@ -367,33 +367,78 @@ def assessment_new(request, pk):
     case = policy.get_case_or_404(request.user, pk)
     actions.require_change(request.user, case)
     latest = case.latest_assessment()
+    post = request.POST or None
+    form, member_set, problem_set = _assessment_forms(case, latest, post)
+    stale = None
+    try:
+        if post:
+            based_on = posted_version(post)
+            if latest is not None and based_on != latest.version:
+                raise Stale(latest)
+            if form.is_valid() and member_set.is_valid() and problem_set.is_valid():
+                assessment = actions.save_assessment(
+                    case=case,
+                    by=request.user,
+                    data=form.cleaned_data,
+                    members=_kept_rows(member_set),
+                    problems=_kept_rows(problem_set),
+                    based_on=based_on,
+                )
+                messages.success(request, f"アセスメント第{assessment.version}版を記録しました。")
+                return redirect("coordination:case", pk=case.pk)
+    except Stale as error:
+        stale = _assessment_conflict(form, member_set, problem_set, error.current)
+        form, member_set, problem_set = _assessment_forms(case, error.current)
+    except CaseError as error:
+        form.add_error(None, str(error))
+    audit.log(request.user, "view", case, person=case.focus_person_id, purpose="アセスメント入力")
+    context = {
+        "case": case,
+        "form": form,
+        "member_set": member_set,
+        "problem_set": problem_set,
+        "conflict": stale,
+    }
+    return render(request, "coordination/assessment_form.html", context)
+
+
+def _assessment_forms(case: Case, latest: Assessment | None, post=None):
+    """The assessment form and its two tables, starting from the latest version."""
     if latest:
-        initial = forms.AssessmentForm(instance=latest).initial
+        initial = {**forms.AssessmentForm(instance=latest).initial, "lock_version": latest.version}
         members = list(latest.members.values(*forms.MemberRowForm.Meta.fields))
         problems = list(latest.problems.values(*forms.ProblemRowForm.Meta.fields))
     else:
         initial, members, problems = {}, _member_initial(case), []
-    post = request.POST or None
-    form = forms.AssessmentForm(post, initial=initial)
-    member_set = forms.MemberRowFormSet(post, initial=members, prefix="m")
-    problem_set = forms.ProblemRowFormSet(post, initial=problems, prefix="p")
-    if post and form.is_valid() and member_set.is_valid() and problem_set.is_valid():
-        try:
-            assessment = actions.save_assessment(
-                case=case,
-                by=request.user,
-                data=form.cleaned_data,
-                members=_kept_rows(member_set),
-                problems=_kept_rows(problem_set),
-            )
-        except CaseError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, f"アセスメント第{assessment.version}版を記録しました。")
-            return redirect("coordination:case", pk=case.pk)
-    audit.log(request.user, "view", case, person=case.focus_person_id, purpose="アセスメント入力")
-    context = {"case": case, "form": form, "member_set": member_set, "problem_set": problem_set}
-    return render(request, "coordination/assessment_form.html", context)
+    return (
+        forms.AssessmentForm(post, initial=initial),
+        forms.MemberRowFormSet(post, initial=members, prefix="m"),
+        forms.ProblemRowFormSet(post, initial=problems, prefix="p"),
+    )
+
+
+def _table_lines(formset, rows) -> str:
+    columns = list(formset.form.Meta.fields)
+    return "\n".join(" / ".join(display(row.get(k)) for k in columns) for row in rows)
+
+
+def _assessment_conflict(form, member_set, problem_set, latest: Assessment):
+    extra = []
+    for label, formset, saved in [
+        ("世帯の状況", member_set, latest.members.values()),
+        ("課題の整理", problem_set, latest.problems.values()),
+    ]:
+        mine = _table_lines(formset, _kept_rows(formset)) if formset.is_valid() else ""
+        extra.append((label, _table_lines(formset, saved), mine))
+    fields = forms.AssessmentForm.Meta.fields
+    return conflict(
+        form,
+        {f: getattr(latest, f) for f in fields},
+        fields,
+        who=latest.assessed_by,
+        when=latest.created_at,
+        extra=extra,
+    )
 
 
 @login_required

@@ -81,6 +81,7 @@ def test_printouts_of_the_new_version_carry_the_rows(
         by=coordinator,
         data=ASSESSMENT_DATA,
         members=list(first_version.members.values("name", "relation", "age", "work")),
+        based_on=1,
         problems=list(first_version.problems.values("issue", "background", "priority")),
     )
     printed = {}
@@ -94,3 +95,19 @@ def test_printouts_of_the_new_version_carry_the_rows(
     client.get(reverse("coordination:assessment_pdf", args=[second.pk]))
     assert [m.name for m in printed["members"]] == ["山田 花子", "山田 一郎"]
     assert [p.issue for p in printed["problems"]] == ["長男の社会的孤立"]
+
+
+def test_a_version_saved_meanwhile_gets_the_conflict_screen(client, coordinator, first_version):
+    case = first_version.case
+    url = reverse("coordination:assessment_new", args=[case.pk])
+    client.force_login(coordinator)
+    stale_tab = _form_data(client.get(url).content.decode())
+    other = _form_data(client.get(url).content.decode())
+    other["housing"] = ["公営住宅"]
+    assert client.post(url, other).status_code == 302  # version 2 by the other tab
+    stale_tab["housing"] = ["持ち家"]
+    body = client.post(url, stale_tab).content.decode()
+    assert "ほかの人が先に保存しました" in body and "errorlist" not in body
+    assert case.assessments.count() == 2
+    form = body.split("</section>")[1]
+    assert "公営住宅" in form and 'name="lock_version" value="2"' in form
