@@ -8,18 +8,19 @@ anywhere, so the value is an attacker's choice: ``https://evil.example/`` or
 
 from __future__ import annotations
 
-from django.shortcuts import redirect
+from django.http import HttpResponseRedirect
 from django.utils.http import url_has_allowed_host_and_scheme
 
 
 def next_url(request, default: str) -> str:
-    """``next`` from POST or GET when it stays on this site, else ``default``."""
+    """``next`` from POST or GET when it is a path on this site, else ``default``."""
     target = request.POST.get("next") or request.GET.get("next") or ""
-    allowed = url_has_allowed_host_and_scheme(
+    allowed = target.startswith("/") and url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     )
-    return target if target and allowed else default
+    return target if allowed else default
 
 
-def redirect_next(request, default: str):
-    return redirect(next_url(request, default))
+def redirect_next(request, default: str) -> HttpResponseRedirect:
+    # Never django.shortcuts.redirect: it would read a bare word as a view name to reverse.
+    return HttpResponseRedirect(next_url(request, default))

@@ -277,8 +277,12 @@ def keep_apart(request, pk: int, other: int):
     counterpart = policy.get_person_or_404(request.user, other)
     form = ReasonForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
-    actions.keep_apart(user=request.user, person=person, other=counterpart, reason=reason)
-    messages.success(request, "別人として記録しました。今後は候補に表示されません。")
+    try:
+        actions.keep_apart(user=request.user, person=person, other=counterpart, reason=reason)
+    except actions.PeopleRefused as refused:
+        messages.error(request, str(refused))
+    else:
+        messages.success(request, "別人として記録しました。今後は候補に表示されません。")
     return redirect("people:candidates", pk=person.pk)
 
 

@@ -12,6 +12,8 @@ from tsunagu.lib.redirects import next_url
         ("//evil.example/", "/home/"),
         ("/\\evil.example/", "/home/"),
         ("", "/home/"),
+        ("１２", "/home/"),
+        ("coordination:list", "/home/"),
     ],
 )
 def test_only_paths_on_this_site_are_followed(given, expected):
