@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
+from tsunagu.lib.forms import refuse_before, refuse_future
 from tsunagu.municipality.models import Agency, MeetingBody
 
 from .models import (
@@ -80,6 +81,12 @@ class ConsentForm(forms.ModelForm):
         )
         self.scope_rows.append((name, recipient))
 
+    def clean(self):
+        data = super().clean()
+        refuse_future(self, "given_on")
+        refuse_before(self, "expires_on", "given_on", "同意日")
+        return data
+
     def main_fields(self):
         return [self[name] for name in self.Meta.fields]
 
@@ -101,6 +108,12 @@ class WithdrawForm(forms.Form):
 
 class AssessmentForm(forms.ModelForm):
     lock_version = forms.IntegerField(widget=forms.HiddenInput, required=False)  # based on
+
+    def clean(self):
+        data = super().clean()
+        refuse_future(self, "assessed_on")
+        return data
+
     care_flags = forms.MultipleChoiceField(
         label="ケアの課題",
         choices=[(f, f) for f in CARE_FLAGS],
@@ -206,6 +219,11 @@ class CaseNoteForm(forms.ModelForm):
         fields = ["date", "means", "counterpart", "content"]
         widgets = {"date": DATE, "content": TEXT}
 
+    def clean(self):
+        data = super().clean()
+        refuse_future(self, "date")
+        return data
+
 
 class MonitoringForm(forms.ModelForm):
     class Meta:
@@ -240,6 +258,12 @@ class MonitoringForm(forms.ModelForm):
             )
             self.assignment_rows.append((a, self[f"status_{a.pk}"], self[f"progress_{a.pk}"]))
 
+    def clean(self):
+        data = super().clean()
+        refuse_future(self, "reviewed_on")
+        refuse_before(self, "next_review_on", "reviewed_on", "モニタリング実施日")
+        return data
+
     def main_fields(self):
         return [self[name] for name in self.Meta.fields]
 
@@ -265,6 +289,11 @@ class ClosureForm(forms.ModelForm):
         self.fields["hand_back_to"].queryset = agencies_of(case.municipality_id).exclude(
             pk=case.coordinating_agency_id
         )
+
+    def clean(self):
+        data = super().clean()
+        refuse_future(self, "closed_on")
+        return data
 
 
 class TieForm(forms.ModelForm):

@@ -17,7 +17,7 @@ from tsunagu.intake.models import (
     Urgency,
     issue_tags_for,
 )
-from tsunagu.lib.forms import NumberField
+from tsunagu.lib.forms import NumberField, refuse_before, refuse_future
 from tsunagu.municipality.models import Agency
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -83,6 +83,9 @@ class ConsultationForm(forms.Form):
             self.add_error(
                 "consent_agencies", "同意ありの場合は、同意の範囲(機関)を選んでください。"
             )
+        refuse_future(self, "received_at")
+        refuse_future(self, "birth_date")
+        refuse_before(self, "next_step_due", "received_at", "受付日")
         return data
 
 
@@ -92,6 +95,17 @@ class ProgressNoteForm(forms.Form):
     counterpart = forms.CharField(label="相手方", required=False)
     content = forms.CharField(label="内容", widget=forms.Textarea)
     next_date = forms.DateField(label="次回予定", required=False, widget=DATE)
+
+    def __init__(self, *args, received_at=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.received_at = received_at
+
+    def clean(self):
+        data = super().clean()
+        refuse_future(self, "date")
+        refuse_before(self, "date", self.received_at, "相談の受付日")
+        refuse_before(self, "next_date", "date", "記録の日付")
+        return data
 
 
 class ReferralForm(forms.Form):

@@ -195,11 +195,9 @@ def consultation_close(request, pk):
 @require_POST
 def note_create(request, pk):
     consultation = policy.get_consultation_or_404(request.user, pk)
-    form = ProgressNoteForm(request.POST)
+    form = ProgressNoteForm(request.POST, received_at=consultation.received_at)
     if not form.is_valid():
-        for field, errors in form.errors.items():
-            label = form.fields[field].label if field in form.fields else ""
-            messages.error(request, f"{label}: {' '.join(errors)}")
+        messages.error(request, error_text(form))
         return redirect("intake:consultation_detail", pk=pk)
     actions.add_progress_note(staff=request.user, consultation=consultation, **form.cleaned_data)
     messages.success(request, "支援経過記録を追加しました。")

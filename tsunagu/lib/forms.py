@@ -12,15 +12,36 @@ options inline.
 
 from __future__ import annotations
 
-import unicodedata
+import copy
+import datetime
 
 from django import forms
 from django.forms.renderers import TemplatesSetting
+from django.utils import timezone
+
+from tsunagu.lib.wareki import format_wareki
+
+CHOOSING = (forms.Select, forms.RadioSelect, forms.CheckboxSelectMultiple, forms.CheckboxInput)
+
+
+def field_message(field: forms.Field, message) -> str:
+    """Django's 「このフィールドは必須です。」 says neither which field nor what to do; every
+    form shows 「受付日時を入力してください。」 / 「相談経路を選んでください。」 instead."""
+    if str(message) != str(forms.Field.default_error_messages["required"]) or not field.label:
+        return str(message)
+    verb = "選んでください" if isinstance(field.widget, CHOOSING) else "入力してください"
+    return f"{field.label}を{verb}。"
 
 
 class UnsuffixedBoundField(forms.BoundField):
     def label_tag(self, contents=None, attrs=None, label_suffix=None, tag=None):
         return super().label_tag(contents, attrs, label_suffix or "", tag)
+
+    @property
+    def errors(self):
+        errors = copy.copy(super().errors)
+        errors.data = [field_message(self.field, e) for e in errors]
+        return errors
 
 
 class FormRenderer(TemplatesSetting):
@@ -33,6 +54,7 @@ class FormRenderer(TemplatesSetting):
 # because int() accepts non-ASCII digits (「١٢」) and both databases refuse ids beyond 64 bits.
 
 MAX_ID = 2**63 - 1  # BigAutoField
+FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
 
 
 class NumberField(forms.IntegerField):
@@ -44,7 +66,7 @@ class NumberField(forms.IntegerField):
     def to_python(self, value):
         if value in self.empty_values:
             return None
-        text = unicodedata.normalize("NFKC", str(value)).strip()
+        text = str(value).translate(FULL_WIDTH_DIGITS).strip()
         if not (text.isascii() and text.isdigit()) or len(text) > 19:
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
         return int(text)
@@ -63,12 +85,44 @@ class IdField(NumberField):
 
 
 def error_text(form: forms.BaseForm) -> str:
-    """The form's errors as one Japanese line naming each field: 「依頼理由: …」."""
+    """The form's errors as one Japanese line, each naming its field."""
     parts = []
     for name, errors in form.errors.items():
-        label = form.fields[name].label if name in form.fields else ""
-        parts.extend(f"{label}: {e}" if label else str(e) for e in errors)
+        field = form.fields.get(name)
+        for error in errors:
+            text = field_message(field, error) if field else str(error)
+            parts.append(
+                text if not field or str(field.label) in text else f"{field.label}: {text}"
+            )
     return " ".join(parts)
+
+
+# --- dates that make no sense ------------------------------------------------------------
+
+
+def refuse_future(form: forms.BaseForm, name: str, *, today: datetime.date | None = None):
+    """A date of something that has happened (受付, 記録, 同意, 確認) cannot be in the future."""
+    day = form.cleaned_data.get(name)
+    if isinstance(day, datetime.datetime):
+        day = timezone.localtime(day).date() if timezone.is_aware(day) else day.date()
+    if day and day > (today or timezone.localdate()):
+        label = form.fields[name].label
+        form.add_error(name, f"{label}に未来の日付は入力できません({format_wareki(day)})。")
+
+
+def refuse_before(form: forms.BaseForm, name: str, earliest, what: str):
+    """``name`` cannot be before ``earliest`` (a date or another field's name), e.g. an
+    assessment before the case was opened or a next step due before the receipt."""
+    day = form.cleaned_data.get(name)
+    if isinstance(earliest, str):
+        earliest = form.cleaned_data.get(earliest)
+    if isinstance(earliest, datetime.datetime):
+        earliest = timezone.localtime(earliest).date()
+    if day and earliest and day < earliest:
+        label = form.fields[name].label
+        form.add_error(
+            name, f"{label}({format_wareki(day)})が{what}({format_wareki(earliest)})より前です。"
+        )
 
 
 def parse_id(value) -> int | None:

@@ -113,15 +113,16 @@ def add_attendance(
 
 
 def _check_consent_for_new_agency(session: MeetingSession, agency: Agency | None, who) -> None:
-    """A new attending agency must be covered by consent of every consent-based case item."""
+    """A new attending agency must be covered by consent of every consent-based case item.
+
+    An external attendee with no registered agency (e.g. the care manager of an office not
+    in the profile) attends as a participant of the meeting: the consent to share with
+    this meeting body, which every consent-based item already needs, covers them."""
+    if agency is None:
+        return
     cases = Case.objects.filter(
         agenda_items__session=session, agenda_items__function=MeetingFunction.COORDINATION
     ).distinct()
-    if agency is None and cases.exists():
-        raise MeetingRefused(
-            f"出席者「{who}」の所属機関がないため、本人同意の範囲を確認できません。"
-            "本人同意のある事例が議題にある会議には、所属機関を選んで登録してください。"
-        )
     for case in cases:
         for part in MEETING_PARTS:
             covered = consent_covers(case, agency=agency, part=part, on=session.date)
@@ -141,12 +142,7 @@ def _check_consent_for_case(session: MeetingSession, case: Case) -> None:
                 f"事例「{case}」は本人同意がこの会議体を対象としていないため、"
                 f"議題にできません。{covered.reason}"
             )
-    for attendance in session.attendances.select_related("agency"):
-        if attendance.agency is None:
-            raise MeetingRefused(
-                f"出席者「{attendance}」の所属機関が登録されていないため、本人同意の範囲を"
-                "確認できません。所属機関を登録してから議題にしてください。"
-            )
+    for attendance in session.attendances.filter(agency__isnull=False).select_related("agency"):
         for part in MEETING_PARTS:
             covered = consent_covers(case, agency=attendance.agency, part=part, on=session.date)
             if not covered:

@@ -5,6 +5,7 @@ from django.db.models import QuerySet
 
 from tsunagu.accounts.models import User
 from tsunagu.coordination.models import Case
+from tsunagu.lib.forms import refuse_future
 from tsunagu.municipality.models import Agency, MeetingBody
 
 from .models import PLEDGE_TEXT, AgendaItem, Decision, MeetingSession, ResourceGap
@@ -76,6 +77,11 @@ class PledgeForm(forms.Form):
         self.fields["confirm"].error_messages["required"] = (
             "守秘義務の確認: 内容を確認してチェックを入れてください。"
         )
+
+    def clean(self):
+        data = super().clean()
+        refuse_future(self, "signed_on")
+        return data
 
 
 class AgendaItemForm(forms.Form):

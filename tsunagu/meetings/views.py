@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from tsunagu.access import audit, policy
 from tsunagu.coordination.models import ClosureReason
-from tsunagu.lib.forms import parse_id
+from tsunagu.lib.forms import error_text, parse_id
 from tsunagu.municipality.models import Agency, MeetingBody, MeetingFunction
 
 from . import actions
@@ -156,9 +156,7 @@ def _post_session(request, pk: int) -> MeetingSession:
 def _run(request, session: MeetingSession, form, action, success: str):
     """Validate ``form``, run ``action(form.cleaned_data)``, and go back to the session."""
     if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+        messages.error(request, error_text(form))
     else:
         try:
             action(form.cleaned_data)
