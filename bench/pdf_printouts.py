@@ -73,16 +73,15 @@ def _world() -> dict:
     from django.test import RequestFactory
     from django.utils import timezone
 
-    from conftest import Town  # noqa: F401  (the test cast's shapes)
     from tsunagu.accounts.models import Membership, Role, User
     from tsunagu.coordination import actions, printouts
     from tsunagu.coordination.models import Stage
     from tsunagu.coordination.tests.conftest import ASSESSMENT_DATA, give_consent
-    from tsunagu.intake.models import Consultation, CoordinationRequest
+    from tsunagu.intake import actions as intake
+    from tsunagu.intake.tests.factories import details
     from tsunagu.meetings import actions as meetings
     from tsunagu.meetings import views as meeting_views
     from tsunagu.municipality.models import Agency, MeetingBody, Municipality
-    from tsunagu.people.models import Household, HouseholdMembership, Person
 
     m = Municipality.objects.create(slug="bench", name="ベンチ町", prefecture="鳥取県")
     agencies = {
@@ -101,39 +100,18 @@ def _world() -> dict:
     )
     owner = User.objects.create_user("owner", display_name="包括 一郎")
     Membership.objects.create(user=owner, agency=agencies["owner"], role=Role.COUNSELLOR)
-    home = Household.objects.create(municipality=m, name="山田家")
-    person = Person.objects.create(
-        municipality=m,
-        family_name="山田",
-        given_name="花子",
-        birth_date=datetime.date(1944, 5, 1),
-        registered_by=agencies["owner"],
-    )
-    HouseholdMembership.objects.create(household=home, person=person, relation="本人")
-    consultation = Consultation.objects.create(
-        municipality=m,
-        agency=agencies["owner"],
+    consultation = intake.take_consultation(
         staff=owner,
-        received_at=timezone.now(),
-        channel="visit",
-        consulter="self",
-        person=person,
-        household=home,
-        urgency="medium",
-        consent_status="given",
+        agency=agencies["owner"],
+        details=details(),
+        new_person=intake.NewPerson(
+            family_name="山田", given_name="花子", birth_date=datetime.date(1944, 5, 1)
+        ),
     )
-    request = CoordinationRequest.objects.create(
-        consultation=consultation,
-        requested_by=owner,
-        from_agency=agencies["owner"],
-        to_agency=agencies["coordinating"],
-        reason="8050",
-        status="accepted",
-        requested_at=timezone.now(),
-        decided_by=coordinator,
-        decided_at=timezone.now(),
+    request = intake.request_coordination(
+        requested_by=owner, consultation=consultation, reason="8050"
     )
-    case = actions.open_case(request=request, coordinator=coordinator)
+    case = actions.accept_and_open(request=request, coordinator=coordinator)
     town = type("T", (), {"partner_agency": agencies["partner"], "owner_agency": agencies["owner"]})
     give_consent(case, coordinator, town)
     case = actions.transition(case=case, to=Stage.PREPARATION, by=coordinator)

@@ -1,7 +1,5 @@
 """One small world with a record of every kind, so fuzzed URLs reach real forms."""
 
-import datetime
-
 import pytest
 from django.utils import timezone
 
@@ -9,55 +7,18 @@ from tsunagu.coordination import actions as coordination
 from tsunagu.coordination.models import Stage
 from tsunagu.coordination.tests.conftest import MeetingDecision, give_consent, walk_to
 from tsunagu.intake import actions as intake
-from tsunagu.intake.models import Consultation, CoordinationRequest, CoordinationStatus, Means
+from tsunagu.intake.models import Means
 from tsunagu.intake.tests.factories import details
 from tsunagu.meetings import actions as meetings
 from tsunagu.meetings.tests.conftest import body, new_session
-from tsunagu.people.models import Household, HouseholdMembership, Person
 
 
-def _household(town):
-    home = Household.objects.create(municipality=town.municipality, name="山田家")
-    for given, relation, year in [("花子", "本人", 1944), ("一郎", "長男", 1974)]:
-        person = Person.objects.create(
-            municipality=town.municipality,
-            family_name="山田",
-            given_name=given,
-            family_kana="ヤマダ",
-            birth_date=datetime.date(year, 5, 1),
-            registered_by=town.owner_agency,
-        )
-        HouseholdMembership.objects.create(household=home, person=person, relation=relation)
-    return home
-
-
-def _case(town, owner, coordinator):
-    home = _household(town)
-    focus = home.memberships.get(relation="本人").person
-    consultation = Consultation.objects.create(
-        municipality=town.municipality,
-        agency=town.owner_agency,
-        staff=owner,
-        received_at=timezone.now(),
-        channel="visit",
-        consulter="self",
-        person=focus,
-        household=home,
-        urgency="medium",
-        consent_status="given",
+def _case(town, owner, coordinator, consultation):
+    """A case in 支援実施 through the real actions: 支援依頼, 受理, consent, plan, note."""
+    request = intake.request_coordination(
+        requested_by=owner, consultation=consultation, reason="8050世帯"
     )
-    request = CoordinationRequest.objects.create(
-        consultation=consultation,
-        requested_by=owner,
-        from_agency=town.owner_agency,
-        to_agency=town.coordinating_agency,
-        reason="8050世帯",
-        status=CoordinationStatus.ACCEPTED,
-        requested_at=timezone.now(),
-        decided_by=coordinator,
-        decided_at=timezone.now(),
-    )
-    case = coordination.open_case(request=request, coordinator=coordinator)
+    case = coordination.accept_and_open(request=request, coordinator=coordinator)
     give_consent(case, coordinator, town)
     case = walk_to(case, Stage.DELIBERATION, coordinator, town)
     coordination.approve_plan(
@@ -98,7 +59,7 @@ def world(town, owner, partner, coordinator):
         agreed_to_share="概要",
         notes=[note],
     )
-    case = _case(town, owner, coordinator)
+    case = _case(town, owner, coordinator, consultation)
     meeting = body(town, "個別会議", ["coordination", "confidential"], "per_item", "随時")
     session = new_session(coordinator, meeting)
     meetings.add_agenda_item(
