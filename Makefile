@@ -6,7 +6,7 @@ PROFILE ?= kobayashi
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: install demo serve test test-pg test-e2e lint fmt bench bench-namematch clean
+.PHONY: install demo serve test test-pg test-e2e lint fmt bench bench-namematch bench-reports clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -59,3 +59,8 @@ bench-namematch: install
 	psql "$(BENCH_PG)/postgres" -tAc "select 1 from pg_database where datname = 'tsunagu_bench'" | grep -q 1 \
 		|| psql "$(BENCH_PG)/postgres" -c "create database tsunagu_bench"
 	DATABASE_URL=$(BENCH_PG)/tsunagu_bench $(BIN)/python bench/namematch/run.py $(BENCH_ARGS)
+
+# 年度実績 over the seeded bench database (make bench prepares it): BENCH_SCALE=large by default.
+BENCH_SCALE ?= large
+bench-reports: install
+	DATABASE_URL=$(BENCH_PG)/tsunagu_bench_$(BENCH_SCALE) TSUNAGU_PROFILE=koshigaya $(BIN)/python bench/reports/run.py $(BENCH_ARGS)

@@ -16,6 +16,8 @@ from dataclasses import dataclass, replace
 
 import jaconv
 
+from tsunagu.demo.data.foreign_names import FOREIGN
+
 # (kanji, kana, variants of the kanji seen in registers)
 SURNAMES = [
     ("佐藤", "サトウ", []),
@@ -299,6 +301,10 @@ POSITIVE_MIX = {
     "dob_typo_moved": 3,
     "married": 1,
     "married_moved": 2,
+    # Foreign residents (about 3% of the population here): registered in katakana at one
+    # counter, typed in alphabet at another, with the order swapped or a middle name dropped.
+    "foreign_alphabet": 2,
+    "foreign_middle_dropped": 1,
 }
 POSITIVE_KINDS = list(POSITIVE_MIX)
 NEGATIVE_KINDS = ["twins", "household", "namesakes"]
@@ -312,6 +318,8 @@ class Record:
     given_kana: str
     birth_date: datetime.date | None
     address: str
+    sex: str = ""
+    alphabet_name: str = ""
 
 
 @dataclass(frozen=True)
@@ -331,6 +339,8 @@ def _zipf_cumulative(n: int) -> list[float]:
 class Generator:
     def __init__(self, seed: int = 20261123):
         self.rng = random.Random(seed)
+        self.foreign_rng = random.Random(seed + 1)  # Japanese households stay as they were
+        self.alphabet: dict[Record, list[str]] = {}  # a foreign record's name in alphabet
         self.surname_weights = _zipf_cumulative(len(SURNAMES))
         self.given_weights = {
             False: _zipf_cumulative(len(MALE)),
@@ -358,6 +368,9 @@ class Generator:
         """Households of 1–4 people sharing a surname and an address; 1% include twins."""
         people: list[Record] = []
         while len(people) < size:
+            if self.foreign_rng.random() < 0.03:
+                people.extend(self.foreign_household())
+                continue
             family, kana, _ = self.surname()
             address = self.address()
             head_born = self.date(1935, 1995)
@@ -368,13 +381,39 @@ class Generator:
                     born = self.date(head_born.year - 3, min(head_born.year + 3, 2000))
                 else:
                     born = self.date(min(head_born.year + 22, 2020), min(head_born.year + 40, 2024))
-                name, name_kana = self.given(female=self.rng.random() < 0.5)
-                people.append(Record(family, name, kana, name_kana, born, address))
+                female = self.rng.random() < 0.5
+                name, name_kana = self.given(female=female)
+                sex = "female" if female else "male"
+                people.append(Record(family, name, kana, name_kana, born, address, sex))
                 if member >= 2 and self.rng.random() < 0.05:  # a twin sibling
                     twin = self.given(female=self.rng.random() < 0.5)
                     if twin[1] != name_kana:
                         people.append(Record(family, twin[0], kana, twin[1], born, address))
         return people[:size]
+
+    def foreign_household(self) -> list[Record]:
+        """A household registered in katakana, its names as on the 在留カード kept aside."""
+        rng = self.foreign_rng
+        family_alpha, family_kana = rng.choice(FOREIGN)[:2]
+        address, members = self.address(), []
+        for _ in range(rng.choice([1, 1, 2, 3])):
+            alpha, kana, sex = rng.choice(FOREIGN)
+            born = datetime.date(1950, 1, 1) + datetime.timedelta(days=rng.randrange(70 * 365))
+            given = "・".join(kana[1:])
+            record = Record(family_kana[0], given, family_kana[0], given, born, address, sex)
+            self.alphabet[record] = family_alpha[:1] + alpha[1:]
+            members.append(record)
+        return members
+
+    def in_alphabet(self, record: Record, *, drop_middle: bool) -> Record:
+        parts = self.alphabet[record]
+        parts = parts[:1] + parts[2:] if drop_middle and len(parts) > 2 else parts
+        family, given = parts[0], " ".join(parts[1:])
+        if self.rng.random() < 0.3:
+            family, given = given, family
+        if self.rng.random() < 0.3:
+            family, given = family.title(), given.title()
+        return replace(record, family_name=family, given_name=given, family_kana="", given_kana="")
 
     # --- variants -----------------------------------------------------------------
 
@@ -423,6 +462,8 @@ class Generator:
         return born + datetime.timedelta(days=1)
 
     def variant(self, record: Record, kind: str) -> Record:
+        if kind.startswith("foreign_"):
+            return self.in_alphabet(record, drop_middle=kind == "foreign_middle_dropped")
         rec = replace(
             record,
             family_kana=self.written_kana(record.family_kana),
@@ -483,12 +524,17 @@ class Generator:
             if i < j and people[i].birth_date == people[j].birth_date
         ]
         shared_names = [m for m in names.values() if len(m) > 1]
+        foreign = [i for i, p in enumerate(people) if p in self.alphabet]
+        japanese = [i for i, p in enumerate(people) if p not in self.alphabet]
         pairs: list[Pair] = []
         n_negative = count // 4
         kinds = self.rng.choices(POSITIVE_KINDS, list(POSITIVE_MIX.values()), k=count - n_negative)
         for n, kind in enumerate(kinds):
+            if kind.startswith("foreign_") and not foreign:  # a small population may have none
+                kind = "kana_script"
+            pool = foreign if kind.startswith("foreign_") else japanese
             for _ in range(50):  # find a person the variant actually changes
-                index = self.rng.randrange(len(people))
+                index = self.rng.choice(pool)
                 b = self.variant(people[index], kind)
                 if _differs(people[index], b, kind):
                     break

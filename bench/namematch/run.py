@@ -163,7 +163,9 @@ def splink_quality(pairs: list[Pair], threads: int) -> dict:
 
 
 def load_population(size: int, people: list[Record]) -> Municipality:
-    slug = f"bench-{size}"
+    slug = (
+        f"bench-{size}-keys3"  # keys3: the cross-script keys of issue 20 (kana/alphabet names only)
+    )
     municipality = Municipality.objects.filter(slug=slug).first()
     loaded = PersonMatchKey.objects.filter(municipality=municipality).exists()
     if municipality and loaded and Person.objects.filter(municipality=municipality).count() == size:

@@ -34,8 +34,8 @@ class User(AbstractUser):
 
     def content_agency_ids(self) -> set[int]:
         """Agencies through which this user may read case content: memberships in a
-        casework role. 管理者 and 監査 memberships grant none (access/policy.py)."""
-        no_content = {Role.ADMIN, Role.AUDITOR}
+        casework role. 管理者, 監査 and 統計 memberships grant none (access/policy.py)."""
+        no_content = {Role.ADMIN, Role.AUDITOR, Role.STATISTICS}
         return {agency_id for agency_id, role in self._memberships() if role not in no_content}
 
     def roles(self) -> set[str]:
@@ -52,6 +52,7 @@ class Role(models.TextChoices):
     PARTICIPATION = "participation", "参加支援コーディネーター"
     ADMIN = "admin", "管理者"
     AUDITOR = "auditor", "監査"
+    STATISTICS = "statistics", "統計"
 
 
 class Membership(models.Model):

@@ -30,6 +30,7 @@ ROLE_SLUGS: dict[str, str] = {
     Role.PARTICIPATION: "sanka",
     Role.ADMIN: "kanri",
     Role.AUDITOR: "kansa",
+    Role.STATISTICS: "toukei",
 }
 KIND_PREFIX: dict[str, str] = {
     Agency.Kind.DEPARTMENT: "ka",

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 import jaconv
 
+from tsunagu.demo.data.foreign_names import FOREIGN
 from tsunagu.demo.data.names import (
     AREAS,
     FEMALE_GIVEN,
@@ -17,6 +18,8 @@ from tsunagu.demo.data.names import (
     MALE_GIVEN,
     SURNAMES,
 )
+
+FOREIGN_SHARE = 0.05  # of households; more than the national share, as at 生活困窮 counters
 
 # Household patterns: (label, issue fields in the order counters meet them, member specs).
 # A member spec is (relation, sex, age range, is_focus).
@@ -65,6 +68,7 @@ class DemoPerson:
     relation: str
     is_head: bool
     is_focus: bool
+    alphabet: list[str] = field(default_factory=list)  # a foreign resident's 在留カード name
 
 
 @dataclass
@@ -82,6 +86,8 @@ class PopulationGenerator:
         self.areas = AREAS.get(slug, GENERIC_AREAS)
         self.today = today
         self._surname_weights = [1 / (i + 5) for i in range(len(SURNAMES))]
+        # Drawn apart so that adding foreign residents left every other household as it was.
+        self.foreign_rng = random.Random(seed + 7)
 
     def household(self) -> DemoHousehold:
         pattern = self.rng.choice(list(PATTERNS))
@@ -107,7 +113,19 @@ class PopulationGenerator:
                     is_focus=focus,
                 )
             )
+        if self.foreign_rng.random() < FOREIGN_SHARE:
+            self.make_foreign(home)
         return home
+
+    def make_foreign(self, home: DemoHousehold) -> None:
+        """A foreign household: names in katakana as the first counter registers them."""
+        family_alpha, family_kana, _ = self.foreign_rng.choice(FOREIGN)
+        for member in home.members:
+            options = [f for f in FOREIGN if f[2] == member.sex] or FOREIGN
+            alpha, kana, _ = self.foreign_rng.choice(options)
+            member.family_name = member.family_kana = family_kana[0]
+            member.given_name = member.given_kana = "・".join(kana[1:])
+            member.alphabet = family_alpha[:1] + alpha[1:]
 
     def address(self) -> str:
         area = self.rng.choice(self.areas)
@@ -122,6 +140,15 @@ class PopulationGenerator:
         half-width kana, a missing birth date, or a slipped digit in it."""
         kind = self.rng.choice(["kanji", "hiragana", "halfwidth", "no_birth", "typo", "same"])
         variant = DemoPerson(**vars(person))
+        if person.alphabet:  # typed from the 在留カード, in alphabet, perhaps in short
+            parts = (
+                person.alphabet
+                if self.foreign_rng.random() < 0.5
+                else person.alphabet[:1] + person.alphabet[2:]
+            )
+            variant.family_name, variant.given_name = parts[0], " ".join(parts[1:])
+            variant.family_kana = variant.given_kana = ""
+            return variant
         if kind == "kanji":
             variant.family_name = "".join(KANJI_VARIANTS.get(ch, ch) for ch in person.family_name)
         elif kind == "hiragana":

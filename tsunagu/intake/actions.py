@@ -49,6 +49,8 @@ class NewPerson:
     given_name: str = ""
     family_kana: str = ""
     given_kana: str = ""
+    alphabet_name: str = ""
+    common_name: str = ""
     birth_date: datetime.date | None = None
     address: str = ""
     phone: str = ""

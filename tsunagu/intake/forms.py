@@ -19,6 +19,7 @@ from tsunagu.intake.models import (
 )
 from tsunagu.lib.forms import NumberField, refuse_before, refuse_future
 from tsunagu.municipality.models import Agency
+from tsunagu.people.forms import AlphabetNameField
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -38,6 +39,8 @@ class ConsultationForm(forms.Form):
     given_name = forms.CharField(label="名", required=False)
     family_kana = forms.CharField(label="フリガナ(氏)", required=False)
     given_kana = forms.CharField(label="フリガナ(名)", required=False)
+    alphabet_name = AlphabetNameField(label="氏名(アルファベット)", max_length=200, required=False)
+    common_name = forms.CharField(label="通称名", max_length=100, required=False)
     birth_date = forms.DateField(label="生年月日", required=False, widget=DATE)
     address = forms.CharField(label="住所", required=False)
     issue_tags = forms.MultipleChoiceField(
@@ -177,7 +180,10 @@ class CandidateQueryForm(forms.Form):
     given_name = forms.CharField(label="名", max_length=100, required=False)
     family_kana = forms.CharField(label="フリガナ(氏)", max_length=100, required=False)
     given_kana = forms.CharField(label="フリガナ(名)", max_length=100, required=False)
+    alphabet_name = AlphabetNameField(label="氏名(アルファベット)", max_length=200, required=False)
+    common_name = forms.CharField(label="通称名", max_length=100, required=False)
     birth_date = forms.DateField(label="生年月日", required=False)
+    sex = forms.CharField(label="性別", max_length=10, required=False)
     address = forms.CharField(label="住所", max_length=300, required=False)
 
 

@@ -30,6 +30,8 @@ PERSON_FIELDS = (
     "given_name",
     "family_kana",
     "given_kana",
+    "alphabet_name",
+    "common_name",
     "birth_date",
     "sex",
     "postal_code",

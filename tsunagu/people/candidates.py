@@ -16,7 +16,16 @@ from tsunagu.access import audit, policy
 from tsunagu.people import matching
 from tsunagu.people.models import NotSamePerson, Person
 
-NAME_FIELDS = ("family_name", "given_name", "family_kana", "given_kana", "address")
+TEXT_FIELDS = (
+    "family_name",
+    "given_name",
+    "family_kana",
+    "given_kana",
+    "address",
+    "sex",
+    "alphabet_name",
+    "common_name",
+)
 
 
 @dataclass(frozen=True)
@@ -34,11 +43,19 @@ def candidate_rows(
     user, data: dict, *, municipality_id: int, purpose: str, exclude: Person | None = None
 ) -> CandidateRows:
     """Candidates for the person described by ``data`` (names, kana, birth_date, address)."""
+    text = {name: str(data.get(name) or "") for name in TEXT_FIELDS}
     found = matching.find_candidates(
         municipality_id=municipality_id,
+        family_name=text["family_name"],
+        given_name=text["given_name"],
+        family_kana=text["family_kana"],
+        given_kana=text["given_kana"],
         birth_date=data.get("birth_date"),
+        address=text["address"],
+        sex=text["sex"],
+        alphabet_name=text["alphabet_name"],
+        common_name=text["common_name"],
         exclude_person_id=exclude.pk if exclude else None,
-        **{name: data.get(name) or "" for name in NAME_FIELDS},
     )
     if exclude is not None:
         apart = _kept_apart_ids(exclude)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime
+import re
+import unicodedata
 from typing import cast
 
 from django import forms
@@ -50,11 +52,39 @@ class KanaField(forms.CharField):
             raise forms.ValidationError(str(error)) from None
 
 
+class AlphabetNameField(forms.CharField):
+    """The name as registered in alphabet (在留カード): A–Z, spaces, hyphens, apostrophes;
+    full-width letters and lower case are accepted and stored upper case."""
+
+    ALLOWED = re.compile(r"^[A-Z][A-Z .,'\-]*$")
+
+    def to_python(self, value) -> str:
+        text = unicodedata.normalize("NFKC", super().to_python(value) or "")
+        text = " ".join(text.upper().split())
+        if not text:
+            return ""
+        if not self.ALLOWED.match(text):
+            raise forms.ValidationError(
+                f"{self.label}はローマ字(A〜Z)で入力してください。空白・ハイフン(-)・"
+                "アポストロフィ(')・ピリオドは使えます。カタカナはフリガナ欄へ入力してください。"
+            )
+        return text
+
+
 class PersonForm(forms.Form):
-    family_name = forms.CharField(label="氏", max_length=100)
+    family_name = forms.CharField(
+        label="氏", max_length=100, help_text="外国籍の方はカタカナ・アルファベットのどちらでも可"
+    )
     given_name = forms.CharField(label="名", max_length=100, required=False)
     family_kana = KanaField(label="フリガナ(氏)", max_length=100, required=False)
     given_kana = KanaField(label="フリガナ(名)", max_length=100, required=False)
+    alphabet_name = AlphabetNameField(
+        label="氏名(アルファベット)",
+        max_length=200,
+        required=False,
+        help_text="在留カード等の表記(例: NGUYEN THI LAN)",
+    )
+    common_name = forms.CharField(label="通称名", max_length=100, required=False)
     birth_date = WarekiDateField(label="生年月日", required=False)
     sex = forms.ChoiceField(label="性別", choices=[("", "未記入"), *Sex.choices], required=False)
     postal_code = forms.RegexField(

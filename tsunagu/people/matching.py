@@ -17,7 +17,9 @@ Linking stays a human decision: LINK only suggests it.
 from __future__ import annotations
 
 import datetime
+import itertools
 import math
+import unicodedata
 from dataclasses import dataclass, field
 from functools import reduce
 from operator import or_
@@ -25,7 +27,7 @@ from operator import or_
 from django.db import transaction
 from django.db.models import Q
 
-from tsunagu.people import names
+from tsunagu.people import names, scripts
 from tsunagu.people.models import Person, PersonMatchKey
 
 LINK = "link"  # 同一人物の可能性が高い (link suggested)
@@ -57,6 +59,11 @@ class Subject:
     given_name: str
     birth_date: datetime.date | None
     address: str  # names.address_key
+    room: str = ""  # building/room numbers, compared apart from the address
+    sex: str = ""
+    # The name as parts, once per way it is written (kanji, kana, alphabet, 通称名).
+    renderings: tuple[tuple[str, ...], ...] = ()
+    foreign: bool = False  # written in alphabet, in parts, or with another name besides
 
     @classmethod
     def of(
@@ -68,8 +75,28 @@ class Subject:
         given_kana: str = "",
         birth_date: datetime.date | None = None,
         address: str = "",
+        sex: str = "",
+        alphabet_name: str = "",
+        common_name: str = "",
     ) -> Subject:
         family_key, given_key = names.kana_key(family_kana), names.kana_key(given_kana)
+        written = scripts.tokens(family_name, given_name)
+        kana = scripts.tokens(family_kana, given_kana)
+        extra = [scripts.tokens(alphabet_name), scripts.tokens(common_name)]
+        # Each field joined too: グエン ティラン against NGUYEN / THI LAN.
+        joined = [
+            scripts.tokens(family_name.replace(" ", ""), given_name.replace(" ", "")),
+            scripts.tokens(family_kana, given_kana.replace(" ", "").replace("・", "")),
+        ]
+        renderings = tuple(dict.fromkeys(tuple(r) for r in [written, kana, *extra, *joined] if r))
+        foreign = (
+            bool(alphabet_name or common_name)
+            or any(scripts.has_latin(t) for r in renderings for t in r)
+            or any(
+                len(scripts.tokens(part)) > 1
+                for part in (family_name, given_name, family_kana, given_kana)
+            )
+        )
         return cls(
             family_kana=family_key,
             given_kana=given_key,
@@ -79,6 +106,10 @@ class Subject:
             given_name=names.name_key(given_name),
             birth_date=birth_date,
             address=names.address_key(address),
+            room=names.address_room(address),
+            sex=_SEX.get(unicodedata.normalize("NFKC", sex or "").strip().casefold(), ""),
+            renderings=renderings,
+            foreign=foreign,
         )
 
     @classmethod
@@ -90,6 +121,9 @@ class Subject:
             given_kana=person.given_kana,
             birth_date=person.birth_date,
             address=person.address,
+            sex=person.sex,
+            alphabet_name=person.alphabet_name,
+            common_name=person.common_name,
         )
 
     @property
@@ -99,6 +133,11 @@ class Subject:
     @property
     def written(self) -> str:
         return self.family_name + self.given_name
+
+
+# Sex as counters write it; anything else (その他, 不明) is neutral in scoring.
+_SEX = {"male": "male", "m": "male", "男": "male", "男性": "male",
+        "female": "female", "f": "female", "女": "female", "女性": "female"}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -133,7 +172,29 @@ def stored_keys(s: Subject) -> list[tuple[str, str]]:
     if s.address:
         keys += [("ka", _key(s.sound, s.address))] if s.sound else []
         keys += [("na", _key(s.written, s.address))] if s.written else []
-    return [(kind, key) for kind, key in keys if key.split("|")[0]]
+    keys += _sound_keys(s)
+    return list(dict.fromkeys((kind, key) for kind, key in keys if key.split("|")[0]))
+
+
+def _has_kanji(text: str) -> bool:
+    return any("\u3400" <= ch <= "\u9fff" or "\U00020000" <= ch <= "\U0003134f" for ch in text)
+
+
+def _sound_keys(s: Subject) -> list[tuple[str, str]]:
+    """Keys that meet across scripts and orders: each name part's consonants with the birth
+    date (NGUYEN and グエン both give gn), and all parts' consonants sorted with the birth
+    year (for a date slip)."""
+    if s.birth_date is None or (_has_kanji(s.written) and not s.foreign):
+        return []  # Japanese names in kanji meet through the kana and kanji keys above
+    dob, keys = s.birth_date.isoformat(), []
+    for rendering in s.renderings:
+        skeletons = sorted(
+            {scripts.skeleton(f) for part in rendering for f in scripts.sound_forms(part)} - {""}
+        )
+        keys += [("sd", _key(sk, dob)) for sk in skeletons]
+        if len(rendering) > 1 and len(skeletons) > 1:
+            keys.append(("sy", _key("+".join(skeletons), s.birth_date.year)))
+    return keys
 
 
 def lookup_keys(s: Subject) -> list[tuple[str, str]]:
@@ -191,6 +252,9 @@ def find_candidates(
     given_kana: str = "",
     birth_date: datetime.date | None = None,
     address: str = "",
+    sex: str = "",
+    alphabet_name: str = "",
+    common_name: str = "",
     exclude_person_id: int | None = None,
     limit: int = 10,
 ) -> list[Candidate]:
@@ -202,6 +266,9 @@ def find_candidates(
         given_kana=given_kana,
         birth_date=birth_date,
         address=address,
+        sex=sex,
+        alphabet_name=alphabet_name,
+        common_name=common_name,
     )
     found = []
     for person in candidate_persons(
@@ -321,12 +388,15 @@ def date_level(a: datetime.date | None, b: datetime.date | None) -> int:
     return DATE_DIFFERENT
 
 
-def address_level(a: str, b: str) -> int:
-    if not a or not b:
+def address_level(a: Subject, b: Subject) -> int:
+    """Same block numbers (a municipality left out on one side counts as the same); a
+    room number on both sides that differs makes it a neighbour's address."""
+    x, y = a.address, b.address
+    if not x or not y:
         return UNKNOWN
-    if a == b:
-        return ADDRESS_EXACT
-    if "-" in a and a.rsplit("-", 1)[0] == b.rsplit("-", 1)[0]:
+    if names.same_place(x, y):
+        return ADDRESS_BLOCK if a.room and b.room and a.room != b.room else ADDRESS_EXACT
+    if "-" in x and x.rsplit("-", 1)[0] == y.rsplit("-", 1)[0]:
         return ADDRESS_BLOCK
     return ADDRESS_DIFFERENT
 
@@ -354,6 +424,115 @@ ADDRESS_REASONS = {
 }
 
 
+# --- names in parts and in other scripts (foreign residents) -------------------------
+
+PART_EXACT, PART_SOUND = 1, 2  # one name part: the same, or alphabet ↔ katakana alike
+FULL, FULL_SOUND, SUBSET, PARTIAL, PARTS_CONFLICT, PARTS_DIFFERENT = range(10, 16)
+PARTS_WEIGHTS = {
+    FULL: 16.0,  # every part agrees, in any order
+    FULL_SOUND: 15.0,  # …some only through the alphabet ↔ katakana reading
+    SUBSET: 11.0,  # one record has a part more (a middle name dropped): short of identity
+    PARTIAL: 5.0,  # a one-part name that is one of the other's parts
+    PARTS_CONFLICT: -8.0,  # shares a part (a family name) but each has one the other lacks
+    PARTS_DIFFERENT: -14.0,
+}
+PARTS_REASONS = {
+    FULL: "氏名の各部分が一致（順序の違いを含む）",
+    FULL_SOUND: "アルファベットとカタカナの表記が一致",
+    SUBSET: "氏名の一部が一致（ミドルネーム等の省略の可能性）",
+    PARTIAL: "氏名の一部のみ一致",
+    PARTS_CONFLICT: "氏名の一部が異なる（家族等の可能性）",
+    PARTS_DIFFERENT: "氏名が異なる",
+}
+SOUND_THRESHOLD = 0.88
+
+
+def _script(token: str) -> str:
+    if scripts.has_latin(token):
+        return "latin"
+    return "kana" if names.is_katakana(token) else "written"
+
+
+def part_level(a: str, b: str) -> int | None:
+    """How two name parts agree: PART_EXACT, PART_SOUND or None."""
+    sa, sb = _script(a), _script(b)
+    if sa == sb == "written":
+        return PART_EXACT if names.name_key(a) == names.name_key(b) else None
+    if sa == sb == "kana" and names.kana_sound_key(a) == names.kana_sound_key(b):
+        return PART_EXACT
+    if sa == sb == "latin":
+        return PART_EXACT if a == b else None
+    if "written" in (sa, sb):
+        return None
+    for x in scripts.sound_forms(a):
+        for y in scripts.sound_forms(b):
+            same_consonants = scripts.skeleton(x) == scripts.skeleton(y)
+            if same_consonants and (x == y or jaro_winkler(x, y) >= SOUND_THRESHOLD):
+                return PART_SOUND
+    return None
+
+
+def _pairing(a: tuple[str, ...], b: tuple[str, ...]) -> tuple[int, int, bool]:
+    """Best one-to-one pairing of parts: (matched, unmatched on the longer side, by sound)."""
+    if len(a) > len(b):
+        a, b = b, a
+    best = (0, len(b), False)
+    for chosen in itertools.permutations(range(len(b)), len(a)):
+        levels = [part_level(x, b[j]) for x, j in zip(a, chosen, strict=True)]
+        found = [lv for lv in levels if lv]
+        score = (len(found), PART_SOUND not in found)
+        if score > (best[0], not best[2]):
+            best = (len(found), len(b) - len(found), PART_SOUND in found)
+    return best
+
+
+def _rendering_level(a: tuple[str, ...], b: tuple[str, ...]) -> int | None:
+    if len(a) > 6 or len(b) > 6:
+        return None
+    matched, _, by_sound = _pairing(a, b)
+    if matched == 0:
+        return PARTS_DIFFERENT
+    shorter = min(len(a), len(b))
+    if matched < shorter:
+        return PARTS_CONFLICT
+    if len(a) == len(b):
+        return (FULL_SOUND if by_sound else FULL) if matched >= 2 else PARTIAL
+    return SUBSET if matched >= 2 else PARTIAL
+
+
+_PARTS_ORDER = [FULL, FULL_SOUND, SUBSET, PARTIAL, PARTS_CONFLICT, PARTS_DIFFERENT]
+
+
+def parts_level(a: Subject, b: Subject) -> int:
+    """The best agreement over every way each record writes the name."""
+    levels = [
+        level
+        for x in a.renderings
+        for y in b.renderings
+        if _comparable(x, y) and (level := _rendering_level(x, y)) is not None
+    ]
+    # The whole name run together (グエンティラン = NGUYEN THI LAN), in the same order.
+    if any(
+        len(x) + len(y) > 2 and part_level("".join(x), "".join(y))
+        for x in a.renderings
+        for y in b.renderings
+        if _comparable(x, y)
+    ):
+        levels.append(FULL_SOUND)
+    return min(levels, key=_PARTS_ORDER.index) if levels else PARTS_DIFFERENT
+
+
+def _comparable(x: tuple[str, ...], y: tuple[str, ...]) -> bool:
+    """Kanji can be compared only with kanji; kana and alphabet with each other."""
+    return ({_script(t) == "written" for t in x}) == ({_script(t) == "written" for t in y})
+
+
+def _swapped(a: Subject, b: Subject) -> bool:
+    return bool(a.family_kana and a.given_kana) and (
+        (a.family_kana, a.given_kana) == (b.given_kana, b.family_kana)
+    )
+
+
 def _name_reasons(family: int, given: int) -> list[str]:
     if family == given == SAME:
         return ["氏名・フリガナ一致"]
@@ -378,23 +557,55 @@ def _blocks_link(family: int, given: int, dob: int, address: int) -> bool:
 
 def score_pair(a: Subject, b: Subject) -> Match:
     """Weight, 0–1 score, band and Japanese reasons for two records."""
+    if a.foreign or b.foreign or _swapped(a, b):
+        return _score_in_parts(a, b)
     family = name_level(
         a.family_kana, b.family_kana, a.family_sound, b.family_sound, a.family_name, b.family_name
     )
     given = name_level(
         a.given_kana, b.given_kana, a.given_sound, b.given_sound, a.given_name, b.given_name
     )
-    dob = date_level(a.birth_date, b.birth_date)
-    address = address_level(a.address, b.address)
-    weight = (
-        FAMILY_WEIGHTS[family] + GIVEN_WEIGHTS[given] + DATE_WEIGHTS[dob] + ADDRESS_WEIGHTS[address]
+    return _decide(
+        FAMILY_WEIGHTS[family] + GIVEN_WEIGHTS[given],
+        _blocks_link(family, given, *_dob_and_address(a, b)),
+        _name_reasons(family, given),
+        a,
+        b,
     )
-    if _blocks_link(family, given, dob, address):
+
+
+def _score_in_parts(a: Subject, b: Subject) -> Match:
+    """Names compared as a set of parts across scripts (foreign residents, swapped order)."""
+    level = parts_level(a, b)
+    dob, address = _dob_and_address(a, b)
+    blocks = level in (PARTS_CONFLICT, PARTS_DIFFERENT) or dob == DATE_DIFFERENT
+    # Only part of the name agrees: the rest of the record must carry identity.
+    blocks |= level == PARTIAL or (
+        level == SUBSET and dob != DATE_EXACT and address != ADDRESS_EXACT
+    )
+    return _decide(PARTS_WEIGHTS[level], blocks, [PARTS_REASONS[level]], a, b)
+
+
+def _dob_and_address(a: Subject, b: Subject) -> tuple[int, int]:
+    return date_level(a.birth_date, b.birth_date), address_level(a, b)
+
+
+SEX_DIFFERENT_WEIGHT = -10.0
+
+
+def _decide(name_weight: float, blocks: bool, reasons: list[str], a: Subject, b: Subject) -> Match:
+    """Add birth date, address and sex to the name's weight; band and reasons."""
+    dob, address = _dob_and_address(a, b)
+    weight = name_weight + DATE_WEIGHTS[dob] + ADDRESS_WEIGHTS[address]
+    sex_differs = bool(a.sex and b.sex) and a.sex != b.sex
+    if sex_differs:
+        weight += SEX_DIFFERENT_WEIGHT
+    if blocks or sex_differs:
         weight = min(weight, LINK_WEIGHT - 1)
     band = LINK if weight >= LINK_WEIGHT else REVIEW if weight >= REVIEW_WEIGHT else None
-    reasons = _name_reasons(family, given)
-    reasons += [DATE_REASONS[dob]] if dob in DATE_REASONS else ["生年月日不明"]
+    reasons = reasons + ([DATE_REASONS[dob]] if dob in DATE_REASONS else ["生年月日不明"])
     reasons += [ADDRESS_REASONS[address]] if address in ADDRESS_REASONS else []
+    reasons += ["性別が異なる"] if sex_differs else []
     return Match(weight, _probability(weight), band, reasons)
 
 

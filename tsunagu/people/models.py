@@ -27,6 +27,10 @@ class Person(models.Model):
     given_name = models.CharField("名", max_length=100, blank=True)
     family_kana = models.CharField("フリガナ(氏)", max_length=100, blank=True)
     given_kana = models.CharField("フリガナ(名)", max_length=100, blank=True)
+    # Foreign residents: the name as registered in alphabet (在留カード) and a registered
+    # 通称名; the katakana reading goes in the フリガナ fields.
+    alphabet_name = models.CharField("氏名(アルファベット)", max_length=200, blank=True)
+    common_name = models.CharField("通称名", max_length=100, blank=True)
     birth_date = models.DateField("生年月日", null=True, blank=True)
     sex = models.CharField("性別", max_length=10, choices=Sex.choices, blank=True)
     postal_code = models.CharField("郵便番号", max_length=8, blank=True)

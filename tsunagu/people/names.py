@@ -236,8 +236,38 @@ _DASH_AFTER_DIGIT = re.compile(r"(?<=\d)[ーｰ]")
 _BLOCK_WORDS = re.compile(r"(?<=\d)(?:丁目|丁|番地|番(?!町)|号)")
 _NO_BETWEEN_DIGITS = re.compile(r"(?<=[\d-])の(?=\d)")
 _DASH_RUN = re.compile(r"-{2,}")
-_BLOCK_RUN = re.compile(r"^(.*?\d+(?:-\d+)+)")
+_BLOCK_RUN = re.compile(r"^(.*?\d+(?:-\d+){1,2})")  # a fourth number is a room
 _NUMBER_THEN_DASH = re.compile(r"^(.*?\d+)-")
+
+
+_OAZA = re.compile(r"大字|(?<=[町村])字(?=\D)")
+_MUNICIPALITY_END = re.compile(r"(?:市|区|町|村|郡)$")
+_ROOM = re.compile(r"(\d+)(?:号室|号)?$")
+
+
+def same_place(a: str, b: str) -> bool:
+    """Two ``address_key``s of one place, one perhaps without its 市区町村 (中央町1-2 and
+    柏崎市中央町1-2): the longer ends with the shorter after a municipality name."""
+    if a == b:
+        return True
+    short, long = sorted((a, b), key=len)
+    head = long[: len(long) - len(short)]
+    return bool(short) and long.endswith(short) and bool(_MUNICIPALITY_END.search(head))
+
+
+def address_room(text: str) -> str:
+    """The room number written after the block numbers (コーポ山田201, 3-5-2-201号室)."""
+    text = re.sub(r"\s+", "", _base(text))
+    key = address_key(text)
+    if not key:
+        return ""
+    text = _NO_BETWEEN_DIGITS.sub("-", text.replace("号室", ""))
+    folded = _DASH_RUN.sub("-", _BLOCK_WORDS.sub("-", _ADDRESS_DASHES.sub("-", text)))
+    block = re.search(r"\d+(?:-\d+){1,2}", folded)
+    if not block:
+        return ""
+    match = _ROOM.search(folded[block.end() :].rstrip("-"))
+    return match.group(1) if match else ""
 
 
 def kanji_to_int(numeral: str) -> int:
@@ -263,7 +293,7 @@ def address_key(text: str) -> str:
     text = re.sub(r"\s+", "", _base(text))
     if not text:
         return ""
-    text = _PREFECTURE.sub("", text)
+    text = _OAZA.sub("", _PREFECTURE.sub("", text))
     text = _ADDRESS_DASHES.sub("-", text)
     text = _KANJI_BEFORE_BLOCK.sub(lambda m: str(kanji_to_int(m.group(1))), text)
     text = _KANJI_AFTER_BLOCK.sub(lambda m: str(kanji_to_int(m.group(1))), text)

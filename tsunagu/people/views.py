@@ -6,6 +6,7 @@ line of each view (404 when not visible, 403 when visible but read-only)."""
 from __future__ import annotations
 
 import contextlib
+from typing import cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -199,7 +200,7 @@ def edit(request, pk: int):
                 )
                 return redirect("people:candidates", pk=person.pk)
     except Stale as error:
-        current = error.current
+        current = cast(Person, error.current)
         saved = {name: getattr(current, name) for name in actions.PERSON_FIELDS}
         stale = conflict(
             form, saved, actions.PERSON_FIELDS, who=current.updated_by, when=current.updated_at

@@ -578,3 +578,6 @@ def meeting_shared_persons(user, *, today=None) -> QuerySet[Person]:
     members = HouseholdMembership.objects.filter(household_id__in=households, left_on__isnull=True)
     ids = {focus for focus, _ in cases} | set(members.values_list("person_id", flat=True))
     return Person.objects.filter(pk__in=ids)
+
+
+from tsunagu.access.policy.reports import can_edit_targets, can_read_reports  # noqa: E402,F401

@@ -65,6 +65,27 @@ def test_households_are_known_in_pieces_with_registration_variants(structured_to
     assert any(len(a) > 1 for a in agencies_per_name.values())
 
 
+def test_foreign_residents_are_registered_in_katakana_and_alphabet_and_found_as_one(
+    structured_town,
+):
+    from tsunagu.people.matching import LINK, REVIEW, find_candidates
+
+    seed()
+    typed_in_alphabet = Person.objects.filter(family_name__regex=r"^[A-Z]")
+    assert typed_in_alphabet.exists()
+    for person in typed_in_alphabet[:5]:
+        found = find_candidates(
+            municipality_id=person.municipality_id,
+            family_name=person.family_name,
+            given_name=person.given_name,
+            birth_date=person.birth_date,
+            address=person.address,
+            exclude_person_id=person.pk,
+        )
+        assert found and found[0].band in (LINK, REVIEW)
+        assert found[0].person.family_kana  # the katakana registration at the other counter
+
+
 def test_same_seed_gives_the_same_population_and_rerun_adds_nothing(structured_town):
     with transaction.atomic():
         seed(seed=7)

@@ -3,7 +3,9 @@
     python manage.py namematch PAIRS.csv > scores.csv
 
 Input columns: pair_id, then a_family_name, a_given_name, a_family_kana, a_given_kana,
-a_birth_date, a_address and the same six with b_. Empty fields mean unknown. Output:
+a_birth_date, a_address and the same six with b_. Optional columns, where a file has them:
+a_sex/b_sex (男/女, male/female), a_alphabet_name/b_alphabet_name (the name as registered in
+alphabet) and a_common_name/b_common_name (通称名). Empty fields mean unknown. Output:
 pair_id,score,same (same = 1 when the project would suggest linking the two). No database
 is used: the scoring is matching.score_pair, the same code find_candidates ranks with.
 """
@@ -22,6 +24,7 @@ from tsunagu.lib.exports import safe_cell
 from tsunagu.people.matching import LINK, Subject, score_pair
 
 FIELDS = ["family_name", "given_name", "family_kana", "given_kana", "birth_date", "address"]
+OPTIONAL = ["sex", "alphabet_name", "common_name"]
 COLUMNS = ["pair_id"] + [f"{side}_{name}" for side in "ab" for name in FIELDS]
 DATE = re.compile(r"^(\d{4})[-/.年]?(\d{1,2})[-/.月]?(\d{1,2})日?$")
 
@@ -46,7 +49,8 @@ def parse_date(text: str, *, line: int, column: str) -> datetime.date | None:
 
 
 def subject(row: dict[str, str], side: str, line: int) -> Subject:
-    values = {name: (row[f"{side}_{name}"] or "").strip() for name in FIELDS}
+    names = FIELDS + [n for n in OPTIONAL if f"{side}_{n}" in row]
+    values = {name: (row[f"{side}_{name}"] or "").strip() for name in names}
     birth_date = parse_date(values.pop("birth_date"), line=line, column=f"{side}_birth_date")
     return Subject.of(birth_date=birth_date, **values)
 

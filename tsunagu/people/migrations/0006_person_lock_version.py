@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("people", "0004_person_search_indexes"),
+        ("people", "0005_foreign_names"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
