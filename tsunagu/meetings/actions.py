@@ -9,11 +9,13 @@ import datetime
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils import timezone
 
 from tsunagu.access import audit, policy
 from tsunagu.coordination import actions as coordination
 from tsunagu.coordination.consent import consent_covers
 from tsunagu.coordination.models import Case, Part
+from tsunagu.lib.conflicts import Stale, save_if_unchanged
 from tsunagu.municipality.models import Agency, ConsentRule, MeetingBody, MeetingFunction
 
 from .models import (
@@ -229,17 +231,28 @@ def add_agenda_item(
 
 
 @transaction.atomic
-def save_minutes(*, user, session: MeetingSession, text: str) -> Minutes:
+def save_minutes(
+    *, user, session: MeetingSession, text: str, expected_version: int | None = None
+) -> Minutes:
+    """Record or update the minutes; an update must name the version it was loaded with
+    (``Stale`` if someone saved since, or recorded them first)."""
     _require_manager(user, session)
     refusal = policy.papers_refusal(user, session)
     if refusal:
         raise MeetingRefused(refusal)
     if not text.strip():
         raise MeetingRefused("議事録: 内容を入力してください。")
-    minutes, created = Minutes.objects.update_or_create(
-        session=session, defaults={"text": text, "recorded_by": user}
-    )
-    audit.log(user, "create" if created else "update", minutes, purpose="議事録の記録")
+    minutes = Minutes.objects.select_for_update().filter(session=session).first()
+    if minutes is None:
+        minutes = Minutes.objects.create(session=session, text=text, recorded_by=user)
+        audit.log(user, "create", minutes, purpose="議事録の記録")
+        return minutes
+    if not save_if_unchanged(
+        minutes, expected_version, text=text, recorded_by=user, updated_at=timezone.now()
+    ):
+        raise Stale(minutes)
+    minutes.refresh_from_db()
+    audit.log(user, "update", minutes, purpose="議事録の記録")
     return minutes
 
 

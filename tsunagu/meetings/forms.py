@@ -118,6 +118,7 @@ class AgendaItemForm(forms.Form):
 
 class MinutesForm(forms.Form):
     text = forms.CharField(label="議事録", widget=forms.Textarea(attrs={"rows": 10}))
+    lock_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
 class DecisionForm(forms.Form):

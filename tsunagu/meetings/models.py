@@ -231,6 +231,7 @@ class Minutes(models.Model):
     text = models.TextField("議事録")
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
     updated_at = models.DateTimeField("更新日時", auto_now=True)
+    lock_version = models.PositiveIntegerField(default=1)  # lib/conflicts.py
 
     class Meta:
         verbose_name = verbose_name_plural = "議事録"
