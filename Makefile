@@ -6,7 +6,7 @@ PROFILE ?= kobayashi
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: install demo serve test test-pg test-e2e lint fmt bench bench-namematch bench-reports clean
+.PHONY: install demo serve test test-pg test-e2e lint fmt bench bench-namematch bench-reports bench-resources clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -64,3 +64,9 @@ bench-namematch: install
 BENCH_SCALE ?= large
 bench-reports: install
 	DATABASE_URL=$(BENCH_PG)/tsunagu_bench_$(BENCH_SCALE) TSUNAGU_PROFILE=koshigaya $(BIN)/python bench/reports/run.py $(BENCH_ARGS)
+
+# 社会資源台帳: search p95 over 20,000 resources and the HSDS export (BENCHMARKS.md).
+bench-resources: install
+	psql "$(BENCH_PG)/postgres" -tAc "select 1 from pg_database where datname = 'tsunagu_bench_resources'" | grep -q 1 \
+		|| psql "$(BENCH_PG)/postgres" -c "create database tsunagu_bench_resources"
+	DATABASE_URL=$(BENCH_PG)/tsunagu_bench_resources $(BIN)/python -m bench.resources.run

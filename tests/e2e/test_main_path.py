@@ -108,10 +108,12 @@ def accept_referral(b):
     referral = Referral.objects.get()
     b.page.locator(f"a[href='/intake/referrals/{referral.pk}/']").first.click()
     b.page.wait_for_load_state()
-    for label in ("受領", "受理"):
-        b.page.get_by_label("操作").select_option(label=label)
-        submit(b, "更新する")
-    assert b.page.get_by_text("受理").first.is_visible()
+    # Opening the sheet records 受け取り; the recipient answers with one plain button.
+    assert b.page.get_by_text("さんが受け取りました。").is_visible()
+    b.step_check("referral-received")
+    submit(b, "受け入れる")
+    assert b.page.get_by_text("さんが受け入れました。").is_visible()
+    assert b.page.get_by_role("button", name="支援につながった").is_visible()
     b.step_check("referral-accepted")
 
 
@@ -168,7 +170,7 @@ def assess_and_plan(b):
     b.step_check("case-in-deliberation")
 
 
-def approve_in_meeting(b, receiver_name: str):
+def approve_in_meeting(b, receiver_name: str, coordinator_name: str):
     b.go("/meetings/")
     b.step_check("meetings")
     b.page.get_by_role("link", name=BODY, exact=True).click()
@@ -178,10 +180,11 @@ def approve_in_meeting(b, receiver_name: str):
     b.step_check("session-form")
     submit(b, "登録する")
     page = b.page
-    page.get_by_text("出席者を追加", exact=True).click()
-    page.get_by_label("出席者(利用者)").select_option(label=receiver_name)
-    page.get_by_role("button", name="追加する").first.click()
-    page.wait_for_load_state()
+    for attendee in (receiver_name, coordinator_name):
+        page.get_by_text("出席者を追加", exact=True).click()
+        page.get_by_label("出席者(利用者)").select_option(label=attendee)
+        page.get_by_role("button", name="追加する").first.click()
+        page.wait_for_load_state()
     page.get_by_text("議題を追加", exact=True).click()
     agenda = page.locator("form[action*='/agenda/']")
     agenda.get_by_label("種別").select_option(label="事例")
@@ -195,6 +198,10 @@ def approve_in_meeting(b, receiver_name: str):
     )
     page.locator("form[action*='/minutes/']").get_by_role("button", name="保存する").click()
     page.wait_for_load_state()
+    # A decision needs a session marked held (who and when are recorded).
+    b.step_check("session-planned")
+    submit(b, "開催済にする")
+    assert page.get_by_text("会議を「開催済」にしました。").is_visible()
     page.get_by_text("この議題の決定を記録", exact=True).click()
     page.get_by_label("決定の種別").select_option(label="プラン承認")
     page.get_by_label("決定内容").fill("原案のとおり承認する。")
@@ -216,7 +223,13 @@ def test_consultation_to_plan_approved_in_a_meeting(user_browser, kobayashi):
     b.logout()
 
     b.login(kobayashi["counsellor"])
-    b.go(f"/intake/{consultation.pk}/")
+    b.go(f"/intake/referrals/{Referral.objects.get().pk}/")
+    # The sender reads the answer as a sentence and can only withdraw (a danger action).
+    assert b.page.get_by_text("さんが受け入れました。").is_visible()
+    assert b.page.get_by_text("取り下げる…").is_visible()
+    b.step_check("referral-sender-view")
+    b.page.get_by_role("link", name="元の相談受付に戻る").click()
+    b.page.wait_for_load_state()
     b.page.get_by_label("依頼理由").fill("介護・家計・就労の課題が重なり、多機関での支援が必要。")
     submit(b, "支援依頼を送る")
     b.step_check("coordination-requested")
@@ -226,7 +239,8 @@ def test_consultation_to_plan_approved_in_a_meeting(user_browser, kobayashi):
     open_case_with_consent(b)
     assess_and_plan(b)
     receiver = User.objects.get(username=kobayashi["receiver"])
-    approve_in_meeting(b, str(receiver))
+    coordinator = User.objects.get(username=kobayashi["coordinator"])
+    approve_in_meeting(b, str(receiver), str(coordinator))
     case = Case.objects.get()
     assert case.stage == Stage.SUPPORT
     assert case.plans.get().status == PlanStatus.CONFIRMED

@@ -18,7 +18,9 @@ from tsunagu.access import audit, policy
 from tsunagu.access.models import Involvement
 from tsunagu.intake.actions import IntakeRefused, send_referral
 from tsunagu.intake.models import CoordinationRequest, CoordinationStatus
+from tsunagu.intake.transitions import decide_request
 from tsunagu.lib.conflicts import Stale, save_if_unchanged
+from tsunagu.lib.lifecycle import Step, TransitionRefused, run
 from tsunagu.lib.wareki import format_wareki_time
 from tsunagu.municipality.models import Agency, MeetingBody
 
@@ -132,19 +134,28 @@ def accept_and_open(*, request: CoordinationRequest, coordinator, title: str = "
     """Take up a pending 支援依頼 (受理) and open its case in one step."""
     if request.to_agency_id not in coordinator.agency_ids() or coordinator.has_role("auditor"):
         raise PermissionDenied("この支援依頼を受理できるのは依頼先の担当者のみです。")
-    request = CoordinationRequest.objects.select_for_update().get(pk=request.pk)
     if request.status == CoordinationStatus.REQUESTED:
-        request.status = CoordinationStatus.ACCEPTED
-        request.decided_by = coordinator
-        request.decided_at = timezone.now()
-        request.save(update_fields=["status", "decided_by", "decided_at"])
-        audit.log(coordinator, "accept", request, person=request.consultation.person_id)
+        try:
+            request = decide_request(
+                actor=coordinator, request=request, to=CoordinationStatus.ACCEPTED
+            )
+        except TransitionRefused as refused:
+            raise CaseError(str(refused)) from refused
     return open_case(request=request, coordinator=coordinator, title=title)
 
 
-def _guard_failure(case: Case, guard: str, reason: str) -> str | None:
-    if guard == "reason" and not reason.strip():
-        return "理由を入力してください。"
+@transaction.atomic
+def decline_request(*, request: CoordinationRequest, coordinator, reason: str):
+    """不受理: the requesting agency reads the reason on its consultation."""
+    try:
+        return decide_request(
+            actor=coordinator, request=request, to=CoordinationStatus.REJECTED, reason=reason
+        )
+    except TransitionRefused as refused:
+        raise CaseError(str(refused)) from refused
+
+
+def _guard_failure(case: Case, guard: str) -> str | None:
     if guard == "consent" and case.current_consent() is None:
         return missing_consent_reason(case)
     if guard == "assessment" and not case.assessments.exists():
@@ -154,20 +165,18 @@ def _guard_failure(case: Case, guard: str, reason: str) -> str | None:
     return None
 
 
-def _check_move(case: Case, to: str, reason: str, via: str | None) -> transitions.Move:
-    move = transitions.move_for(case.stage, to)
-    if move is None:
-        raise CaseError(f"「{Stage(case.stage).label}」から「{Stage(to).label}」へは移れません。")
-    for guard in move.guards:
-        if guard in transitions.MANUAL_GUARDS_EXCLUDED:
-            if guard != via:
-                action = "会議の決定または記録による承認" if guard == "via_approval" else "終結評価"
-                raise CaseError(f"「{Stage(to).label}」へは{action}を通してのみ移れます。")
-            continue
-        failure = _guard_failure(case, guard, reason)
+def _guard(step: Step) -> None:
+    for guard in step.move.guards:
+        failure = _guard_failure(step.obj, guard)
         if failure:
-            raise CaseError(f"「{move.label}」ができません: {failure}")
-    return move
+            raise TransitionRefused(f"「{step.move.label}」ができません: {failure}")
+
+
+def _case_sides(by, case: Case, via: str | None) -> set[str]:
+    """``via`` ("approval", "closure") is the workflow making the move; else the page user."""
+    if via is not None:
+        return {via}
+    return {"holder"} if policy.can_change_case(by, case) else set()
 
 
 @transaction.atomic
@@ -175,17 +184,41 @@ def transition(*, case: Case, to: str, by, reason: str = "", _via: str | None = 
     """Move ``case`` to stage ``to`` if the table allows it; record who, when and why."""
     if _via is None:
         require_change(by, case)
-    case = Case.objects.select_for_update().get(pk=case.pk)
-    _check_move(case, to, reason, _via)
-    now = timezone.now()
-    CaseEvent.objects.create(
-        case=case, from_stage=case.stage, to_stage=to, by=by, at=now, reason=reason
-    )
-    case.stage = to
-    case.closed_at = now if to == Stage.CLOSED else None
-    case.save(update_fields=["stage", "closed_at"])
-    audit.log(by, "transition", case, person=case.focus_person_id, to=to, reason=reason)
-    return case
+
+    def apply(step: Step) -> None:
+        step.obj.closed_at = step.at if step.to == Stage.CLOSED else None
+
+    def event(step: Step) -> CaseEvent:
+        return CaseEvent.objects.create(
+            case=step.obj,
+            from_stage=step.frm,
+            to_stage=step.to,
+            by=by,
+            at=step.at,
+            reason=step.reason,
+        )
+
+    def audit_log(step: Step) -> None:
+        person = step.obj.focus_person_id
+        audit.log(by, "transition", step.obj, person=person, to=step.to, reason=step.reason)
+
+    try:
+        return run(
+            lifecycle=transitions.CASE,
+            queryset=Case.objects.all(),
+            pk=case.pk,
+            actor=by,
+            to=to,
+            sides=lambda obj: _case_sides(by, obj, _via),
+            reason=reason,
+            guard=_guard,
+            apply=apply,
+            event=event,
+            audit_log=audit_log,
+            status_field="stage",
+        )
+    except TransitionRefused as refused:
+        raise CaseError(str(refused)) from refused
 
 
 # --- team -------------------------------------------------------------------------------
@@ -212,13 +245,19 @@ def add_member(*, case: Case, agency: Agency, by, _checked: bool = False) -> Cas
 
 
 @transaction.atomic
-def end_member(*, case: Case, agency: Agency, by, reason: str = "") -> None:
+def end_member(*, case: Case, agency: Agency, by, reason: str) -> None:
+    """チームから外す, with a reason; ``add_member`` puts the agency back on the team."""
     require_change(by, case)
+    if not reason.strip():
+        raise CaseError(f"{agency}を支援チームから外す理由を入力してください。")
     now = timezone.now()
-    if not case.members.current().filter(agency=agency).update(ended_at=now):
+    members = case.members.current().filter(agency=agency)
+    if not members.update(ended_at=now, end_reason=reason.strip()):
         raise CaseError(f"{agency}は現在この事例の支援チームにいません。")
     policy.end_involvement(source=SOURCE, source_id=case.pk, agency=agency, at=now)
-    audit.log(by, "team_end", case, person=case.focus_person_id, agency_ended=agency.pk)
+    audit.log(
+        by, "team_end", case, person=case.focus_person_id, agency_ended=agency.pk, reason=reason
+    )
 
 
 @transaction.atomic
@@ -476,7 +515,7 @@ def approve_plan(*, plan: SupportPlan, approver, decision=None, note: str = "") 
         to=Stage.SUPPORT,
         by=approver,
         reason=note or plan.decision_ref,
-        _via="via_approval",
+        _via="approval",
     )
     audit.log(approver, "approve", plan, person=case.focus_person_id, decision=plan.decision_pk)
     return plan
@@ -590,7 +629,10 @@ def close_case(
         require_change(by, case)
     if hasattr(case, "closure"):
         raise CaseError("この事例はすでに終結しています。")
-    _check_move(Case.objects.get(pk=case.pk), Stage.CLOSED, reason_note, "via_closure")
+    try:
+        transitions.CASE.check(Case.objects.get(pk=case.pk).stage, Stage.CLOSED, {"closure"})
+    except TransitionRefused as refused:
+        raise CaseError(str(refused)) from refused
     if not goals_reached.strip():
         raise CaseError("目標の達成状況を入力してください。")
     closure = Closure.objects.create(
@@ -608,7 +650,7 @@ def close_case(
         closure.hand_back_referral = _hand_back(case, hand_back_to, closure, by)
         closure.save(update_fields=["hand_back_referral"])
     transition(
-        case=case, to=Stage.CLOSED, by=by, reason=closure.get_reason_display(), _via="via_closure"
+        case=case, to=Stage.CLOSED, by=by, reason=closure.get_reason_display(), _via="closure"
     )
     now = timezone.now()
     case.members.current().update(ended_at=now)

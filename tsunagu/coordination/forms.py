@@ -37,6 +37,12 @@ class MoveForm(forms.Form):
     reason = forms.CharField(label="理由", required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
+class ReasonForm(forms.Form):
+    """The reason a safe action (不受理, チームから外す) asks for before it is made."""
+
+    reason = forms.CharField(label="理由", widget=forms.Textarea(attrs={"rows": 2}))
+
+
 class MemberForm(forms.Form):
     agency = forms.ModelChoiceField(label="機関", queryset=Agency.objects.none())
 

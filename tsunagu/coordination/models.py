@@ -1,6 +1,6 @@
 """多機関協働: coordinated cases, consent, assessment, support plan, monitoring, closure.
 
-The case's stages and the allowed moves between them are one table, ``TRANSITIONS`` in
+The case's stages and the allowed moves between them are one table, ``CASE`` in
 ``transitions.py``; ``actions.transition`` is the one function that moves a case.
 Assessments and plans are versioned: a new version is a new row, earlier rows stay as
 written so the diff between versions can be shown.
@@ -159,6 +159,7 @@ class CaseMember(models.Model):
     added_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
     started_at = models.DateTimeField("参加日時")
     ended_at = models.DateTimeField("終了日時", null=True, blank=True)
+    end_reason = models.TextField("チームから外した理由", blank=True)
 
     objects = CaseMemberQuerySet.as_manager()
 

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.case_list, name="list"),
     path("my-assignments/", views.my_assignments, name="my_assignments"),
     path("requests/<int:pk>/open/", views.open_from_request, name="open_from_request"),
+    path("requests/<int:pk>/decline/", views.decline_request, name="decline_request"),
     path("<int:pk>/", views.case_detail, name="case"),
     path("<int:pk>/move/", views.move, name="move"),
     path("<int:pk>/team/add/", views.add_member, name="add_member"),

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from tsunagu.access import audit, policy
 from tsunagu.intake.models import CoordinationRequest, CoordinationStatus
+from tsunagu.intake.transitions import COORDINATION_REQUEST, request_sides
 from tsunagu.lib.conflicts import Stale, conflict, display, posted_version
 from tsunagu.lib.lists import head
 from tsunagu.lib.redirects import redirect_next
@@ -59,6 +60,10 @@ def case_list(request):
         .select_related("consultation__person", "from_agency")
         .order_by("requested_at")
     )
+    incoming = list(incoming)
+    for req in incoming:
+        sides = request_sides(request.user, req)
+        req.moves = dict(COORDINATION_REQUEST.open_moves(req.status, sides))
     audit.log(request.user, "list", "coordination.case", purpose="事例一覧")
     return render(request, "coordination/case_list.html", {"page": page, "incoming": incoming})
 
@@ -103,6 +108,21 @@ def open_from_request(request, pk):
     return redirect("coordination:case", pk=case.pk)
 
 
+@login_required
+@require_POST
+def decline_request(request, pk):
+    req = get_object_or_404(CoordinationRequest, pk=pk, to_agency_id__in=request.user.agency_ids())
+    form = forms.ReasonForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    try:
+        actions.decline_request(request=req, coordinator=request.user, reason=reason)
+    except CaseError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, f"{req.from_agency}からの支援依頼を受けないことを記録しました。")
+    return redirect("coordination:list")
+
+
 # --- the case page ----------------------------------------------------------------------
 
 
@@ -137,7 +157,10 @@ def case_detail(request, pk):
         "part_labels": [label for value, label in Part.choices if value in parts],
         "holder": holder,
         "can_change": policy.can_change_case(request.user, case),
-        "moves": [(Stage(to), move) for to, move in transitions.manual_moves(case.stage)],
+        "moves": [
+            (Stage(to), move) for to, move in transitions.CASE.open_moves(case.stage, {"holder"})
+        ],
+        "can_close": transitions.CASE.move(case.stage, Stage.CLOSED) is not None,
         "events": case.events.select_related("by"),
         "members": case.team(),
         "consents": case.consents.prefetch_related(
@@ -265,10 +288,12 @@ def add_member(request, pk):
     if not form.is_valid():
         messages.error(request, "支援チームに加える機関を選んでください。")
         return redirect("coordination:case", pk=case.pk)
+    agency = form.cleaned_data["agency"]
     try:
-        actions.add_member(case=case, agency=form.cleaned_data["agency"], by=request.user)
+        actions.add_member(case=case, agency=agency, by=request.user)
     except CaseError as error:
         return _refused(request, error, case)
+    messages.success(request, f"{agency}を支援チームに加えました。")
     return redirect("coordination:case", pk=case.pk)
 
 
@@ -278,10 +303,15 @@ def end_member(request, pk, agency_pk):
     case = policy.get_case_or_404(request.user, pk)
     actions.require_change(request.user, case)
     member = get_object_or_404(case.members.current(), agency_id=agency_pk)
+    form = forms.ReasonForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
     try:
-        actions.end_member(case=case, agency=member.agency, by=request.user)
+        actions.end_member(case=case, agency=member.agency, by=request.user, reason=reason)
     except CaseError as error:
         return _refused(request, error, case)
+    messages.success(
+        request, f"{member.agency}を支援チームから外しました。必要になれば、もう一度加えられます。"
+    )
     return redirect("coordination:case", pk=case.pk)
 
 
@@ -310,6 +340,7 @@ def add_tie(request, pk):
         )
         return redirect("coordination:case", pk=case.pk)
     actions.add_tie(case=case, by=request.user, **form.cleaned_data)
+    messages.success(request, "エコマップにつながりを追加しました。")
     return redirect("coordination:case", pk=case.pk)
 
 
@@ -346,7 +377,11 @@ def consent_withdraw(request, pk):
         actions.withdraw_consent(consent=consent, by=request.user, reason=reason)
     except CaseError as error:
         return _refused(request, error, case)
-    messages.success(request, "同意の撤回を記録しました。共有は直ちに停止されます。")
+    messages.success(
+        request,
+        "同意の撤回を記録しました。共有は直ちに停止されます。"
+        "再び同意を得たときは「本人同意を記録」から記録してください。",
+    )
     return redirect("coordination:case", pk=case.pk)
 
 

@@ -18,7 +18,7 @@ from tsunagu.accounts.models import Membership, Role
 from tsunagu.coordination.models import Case, SupportPlan
 from tsunagu.demo.cases import CaseBuilder
 from tsunagu.lib.wareki import fiscal_year
-from tsunagu.meetings import actions
+from tsunagu.meetings import actions, transitions
 from tsunagu.meetings.frequency import expected_per_year
 from tsunagu.meetings.models import AgendaItem, Decision, MeetingSession, Minutes
 from tsunagu.municipality.models import ConsentRule, MeetingBody, MeetingFunction
@@ -98,7 +98,9 @@ class MeetingDemo:
                 self._pledge(person, body)
             actions.add_attendance(user=user, session=session, attendee=person)
         if day <= self.b.anchor:
-            actions.set_status(user=user, session=session, status=MeetingSession.Status.HELD)
+            session = transitions.set_status(
+                user=user, session=session, status=MeetingSession.Status.HELD
+            )
         self.sessions += 1
         return session
 

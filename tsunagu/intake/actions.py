@@ -127,22 +127,6 @@ def take_consultation(
 
 
 @transaction.atomic
-def close_consultation(*, staff, consultation: Consultation) -> Consultation:
-    _require_member(staff, consultation.agency)
-    if not consultation.is_open:
-        raise IntakeRefused("この相談受付はすでに終了しています。")
-    consultation.closed_at = timezone.now()
-    consultation.save(update_fields=["closed_at", "updated_at"])
-    policy.end_involvement(
-        source=Involvement.Source.CONSULTATION,
-        source_id=consultation.pk,
-        at=consultation.closed_at,
-    )
-    audit.log(staff, "update", consultation, person=consultation.person_id, closed=True)
-    return consultation
-
-
-@transaction.atomic
 def add_progress_note(
     *,
     staff,

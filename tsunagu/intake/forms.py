@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from typing import cast
-
 from django import forms
 from django.utils import timezone
 
@@ -151,6 +149,8 @@ class DirectReferralForm(ReferralForm):
 
 
 class TransitionForm(forms.Form):
+    """One button of the つなぐシート: the move (``to``) and only what that move needs."""
+
     to = forms.ChoiceField(label="操作", choices=TaskStatus.choices)
     outcome = forms.ChoiceField(
         label="結果(完了のとき)", choices=[("", "---"), *Outcome.choices], required=False
@@ -164,13 +164,13 @@ class TransitionForm(forms.Form):
         required=False,
     )
 
-    @classmethod
-    def for_task(cls, task, moves) -> TransitionForm:
-        """The form under one recipient task: only its moves, and ids carrying the task,
-        so several tasks' forms on one page keep their ids (and labels) apart."""
-        form = cls(auto_id=f"task-{task.pk}-%s")
-        cast(forms.ChoiceField, form.fields["to"]).choices = moves
-        return form
+
+class ReasonForm(forms.Form):
+    """The reason a safe action (終了, 再開) asks for before it is made."""
+
+    reason = forms.CharField(
+        label="理由", max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class CandidateQueryForm(forms.Form):

@@ -1,7 +1,7 @@
 """相談受付, 支援経過記録, つなぐシート (Referral) with one task per recipient, 支援依頼.
 
-The referral lifecycle is one transition table (``TRANSITIONS``) next to the task model;
-``tsunagu.intake.transitions.transition`` is the only code that changes a task's status.
+The lifecycles (a recipient's task, a 支援依頼) are tables in ``intake/transitions.py``;
+the functions there are the only code that changes those statuses.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ import datetime
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from tsunagu.municipality.models import Agency, Municipality
 
@@ -127,6 +128,7 @@ class Consultation(models.Model):
     next_step = models.CharField("次の対応", max_length=300, blank=True)
     next_step_due = models.DateField("次の対応の期日", null=True, blank=True)
     closed_at = models.DateTimeField("終了日時", null=True, blank=True)
+    close_reason = models.TextField("終了の理由", blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -157,6 +159,19 @@ class Consultation(models.Model):
     @property
     def is_open(self) -> bool:
         return self.closed_at is None
+
+    @property
+    def state(self) -> str:
+        """受付中 ("open") or 終了 ("closed"): the status its lifecycle moves
+        (intake/transitions.py), kept as ``closed_at`` which the lists filter on."""
+        return "open" if self.closed_at is None else "closed"
+
+    @state.setter
+    def state(self, value: str) -> None:
+        if value == "open":
+            self.closed_at = None
+        elif self.closed_at is None:
+            self.closed_at = timezone.now()
 
 
 class Means(models.TextChoices):
@@ -275,28 +290,6 @@ class Side(models.TextChoices):
 
 
 S = TaskStatus
-# The one transition table: (from, to) -> the side allowed to make it.
-TRANSITIONS: dict[tuple[str, str], str] = {
-    (S.SENT, S.RECEIVED): Side.RECIPIENT,
-    (S.RECEIVED, S.ACCEPTED): Side.RECIPIENT,
-    (S.ACCEPTED, S.IN_PROGRESS): Side.RECIPIENT,
-    (S.IN_PROGRESS, S.ON_HOLD): Side.RECIPIENT,
-    (S.ON_HOLD, S.IN_PROGRESS): Side.RECIPIENT,
-    (S.IN_PROGRESS, S.COMPLETED): Side.RECIPIENT,
-    (S.ON_HOLD, S.COMPLETED): Side.RECIPIENT,
-    (S.SENT, S.DECLINED): Side.RECIPIENT,
-    (S.RECEIVED, S.DECLINED): Side.RECIPIENT,
-    (S.ACCEPTED, S.FAILED): Side.RECIPIENT,
-    (S.IN_PROGRESS, S.FAILED): Side.RECIPIENT,
-    (S.ON_HOLD, S.FAILED): Side.RECIPIENT,
-    (S.SENT, S.WITHDRAWN): Side.SENDER,
-    (S.RECEIVED, S.WITHDRAWN): Side.SENDER,
-    (S.ACCEPTED, S.WITHDRAWN): Side.SENDER,
-    (S.IN_PROGRESS, S.WITHDRAWN): Side.SENDER,
-    (S.ON_HOLD, S.WITHDRAWN): Side.SENDER,
-    (S.SENT, S.EXPIRED): Side.SYSTEM,
-    (S.RECEIVED, S.EXPIRED): Side.SYSTEM,
-}
 TERMINAL = frozenset({S.COMPLETED, S.DECLINED, S.FAILED, S.WITHDRAWN, S.EXPIRED})
 ACTIVE = frozenset(set(S.values) - TERMINAL)
 # Not yet answered (accepted or declined): these count for the response deadline.
@@ -379,9 +372,6 @@ class RecipientTask(models.Model):
     @property
     def is_terminal(self) -> bool:
         return self.status in TERMINAL
-
-    def allowed_next(self, side: str) -> list[str]:
-        return [to for (frm, to), s in TRANSITIONS.items() if frm == self.status and s == side]
 
 
 class RecipientTaskEvent(models.Model):

@@ -10,6 +10,7 @@ urlpatterns = [
     path("candidates/", views.person_candidates, name="person_candidates"),
     path("<int:pk>/", views.consultation_detail, name="consultation_detail"),
     path("<int:pk>/close/", views.consultation_close, name="consultation_close"),
+    path("<int:pk>/reopen/", views.consultation_reopen, name="consultation_reopen"),
     path("<int:pk>/notes/", views.note_create, name="note_create"),
     path("<int:pk>/refer/", views.referral_create, name="referral_create"),
     path("<int:pk>/coordination/", views.coordination_request, name="coordination_request"),

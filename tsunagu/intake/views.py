@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from tsunagu.access import audit, policy
-from tsunagu.intake import actions, exports, stats
+from tsunagu.intake import actions, exports, stats, transitions
 from tsunagu.intake.forms import (
     CandidateQueryForm,
     ConsultationForm,
@@ -20,16 +20,19 @@ from tsunagu.intake.forms import (
     DirectReferralForm,
     FiscalYearForm,
     ProgressNoteForm,
+    ReasonForm,
     ReferralForm,
     TransitionForm,
 )
 from tsunagu.intake.models import (
     UNANSWERED,
+    FailureReason,
+    Outcome,
     ProgressNote,
     RecipientTask,
+    Side,
     TaskStatus,
 )
-from tsunagu.intake.transitions import TransitionRefused, transition
 from tsunagu.lib.forms import error_text
 from tsunagu.lib.lists import head
 from tsunagu.lib.wareki import fiscal_year
@@ -173,22 +176,42 @@ def consultation_detail(request, pk):
             "elsewhere": household_elsewhere.get(consultation.household_id, []),
             "person_elsewhere": policy.known_elsewhere(request.user, consultation.person),
             "can_change": policy.can_change_consultation(request.user, consultation),
+            "state_moves": transitions.CONSULTATION.open_moves(
+                consultation.state, transitions.consultation_sides(request.user, consultation)
+            ),
             "note_form": ProgressNoteForm(),
             "coordination_form": CoordinationRequestForm(),
         },
     )
 
 
+def _change_consultation(request, pk, to: str, done: str):
+    consultation = policy.get_consultation_or_404(request.user, pk)
+    if not transitions.consultation_sides(request.user, consultation):
+        raise PermissionDenied("この相談受付を変更する権限がありません。")
+    form = ReasonForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    try:
+        transitions.change_consultation(
+            actor=request.user, consultation=consultation, to=to, reason=reason
+        )
+    except transitions.TransitionRefused as refused:
+        messages.error(request, str(refused))
+    else:
+        messages.success(request, done)
+    return redirect("intake:consultation_detail", pk=pk)
+
+
 @login_required
 @require_POST
 def consultation_close(request, pk):
-    consultation = policy.get_consultation_or_404(request.user, pk)
-    try:
-        actions.close_consultation(staff=request.user, consultation=consultation)
-        messages.success(request, "相談受付を終了しました。")
-    except actions.IntakeRefused as refused:
-        messages.error(request, str(refused))
-    return redirect("intake:consultation_detail", pk=pk)
+    return _change_consultation(request, pk, "closed", "相談受付を終了しました。")
+
+
+@login_required
+@require_POST
+def consultation_reopen(request, pk):
+    return _change_consultation(request, pk, "open", "相談受付を再開しました。")
 
 
 @login_required
@@ -313,24 +336,30 @@ def referral_list(request):
 @login_required
 def referral_detail(request, pk):
     referral = policy.get_referral_or_404(request.user, pk)
-    is_sender = policy.is_referral_sender(request.user, referral)
+    for task in policy.visible_tasks(request.user, referral).filter(status=TaskStatus.SENT):
+        transitions.receive_on_first_open(actor=request.user, task=task)
     tasks = list(policy.visible_tasks(request.user, referral).prefetch_related("events__actor"))
     for task in tasks:
         sides = policy.task_sides(request.user, task)
-        moves = [
-            (to, TaskStatus(to).label) for side in sorted(sides) for to in task.allowed_next(side)
+        task.moves = [
+            (to, move, TaskStatus(to).label)
+            for to, move in transitions.REFERRAL_TASK.open_moves(task.status, sides)
+            if Side.SYSTEM not in move.sides
         ]
-        task.form = TransitionForm.for_task(task, moves) if moves else None
+        task.history = [(e, transitions.event_sentence(task, e)) for e in task.events.all()]
     audit.log(request.user, "view", referral, person=referral.person_id)
     return render(
         request,
         "intake/referral_detail.html",
         {
             "r": referral,
-            "is_sender": is_sender,
+            "is_sender": policy.is_referral_sender(request.user, referral),
+            "can_view_person": policy.can_view_person(request.user, referral.person),
             "tasks": tasks,
             "notes": referral.notes.all(),
             "today": timezone.localdate(),
+            "outcomes": Outcome.choices,
+            "failure_reasons": FailureReason.choices,
         },
     )
 
@@ -338,7 +367,7 @@ def referral_detail(request, pk):
 @login_required
 @require_POST
 def task_transition(request, pk):
-    task = get_object_or_404(RecipientTask.objects.select_related("referral"), pk=pk)
+    task = get_object_or_404(RecipientTask.objects.select_related("referral", "agency"), pk=pk)
     if not policy.visible_tasks(request.user, task.referral).filter(pk=task.pk).exists():
         raise Http404("指定された依頼は見つからないか、閲覧する権限がありません。")
     form = TransitionForm(request.POST)
@@ -346,10 +375,14 @@ def task_transition(request, pk):
         messages.error(request, "操作の指定が正しくありません。")
     else:
         try:
-            transition(actor=request.user, task=task, **form.cleaned_data)
-            messages.success(request, "状態を更新しました。")
-        except TransitionRefused as refused:
+            transitions.transition(actor=request.user, task=task, **form.cleaned_data)
+        except transitions.TransitionRefused as refused:
             messages.error(request, str(refused))
+        else:
+            to = form.cleaned_data["to"]
+            messages.success(
+                request, f"{task.agency.name}への依頼: {transitions.DONE_SENTENCES[to]}。"
+            )
     if policy.can_view_referral(request.user, task.referral):
         return redirect("intake:referral_detail", pk=task.referral_id)
     return redirect("intake:inbox")

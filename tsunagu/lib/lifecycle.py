@@ -12,7 +12,7 @@ buttons to show instead of repeating the rules.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
@@ -42,6 +42,8 @@ class Lifecycle:
     name: str  # e.g. 「つなぐシート」, used in refusals
     table: dict[tuple[str, str], Move]
     labels: dict[str, str]
+    # Who each side is, in refusals: {"recipient": "受け手の機関"} →「…は受け手の機関だけが行えます」
+    side_labels: dict[str, str] = field(default_factory=dict)
 
     def label(self, status: str) -> str:
         return self.labels.get(status, status)
@@ -68,7 +70,12 @@ class Lifecycle:
             )
         have = set(sides)
         if move.sides and not (move.sides & have):
-            raise TransitionRefused(f"「{move.label}」はこの{self.name}の担当側だけが行えます。")
+            who = "・".join(
+                self.side_labels[s] for s in sorted(move.sides) if s in self.side_labels
+            )
+            raise TransitionRefused(
+                f"「{move.label}」は{who or f'この{self.name}の担当側'}だけが行えます。"
+            )
         side = (
             next(iter(sorted(move.sides & have)), "")
             if move.sides

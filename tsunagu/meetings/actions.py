@@ -77,17 +77,6 @@ def create_session(
 
 
 @transaction.atomic
-def set_status(*, user, session: MeetingSession, status: str) -> MeetingSession:
-    _require_manager(user, session)
-    if status not in MeetingSession.Status.values:
-        raise MeetingRefused("会議の状態が正しくありません。")
-    session.status = status
-    session.save(update_fields=["status"])
-    audit.log(user, "update", session, purpose="会議の状態変更", status=status)
-    return session
-
-
-@transaction.atomic
 def add_attendance(
     *,
     user,
@@ -271,7 +260,8 @@ def record_decision(
     ``closure`` (終結承認 only): ``closed_on``, ``goals_reached``, ``reason``,
     ``reason_note``, ``hand_back_to`` as coordination.close_case takes them.
     """
-    session = agenda_item.session
+    # Read afresh: the status and the attendance decide whether the session may decide.
+    session = MeetingSession.objects.select_related("body").get(pk=agenda_item.session_id)
     _require_manager(user, session)
     refusal = policy.papers_refusal(user, session)
     if refusal:
@@ -283,7 +273,12 @@ def record_decision(
         raise MeetingRefused("決定の種別が正しくありません。")
     if not text.strip():
         raise MeetingRefused("決定内容: 内容を入力してください。")
-    case = _check_case_decision(session, agenda_item, kind)
+    if not session.is_held:
+        raise MeetingRefused(
+            f"決定は開催済の会議にのみ記録できます(この会議は「{session.get_status_display()}」です)。"
+            "会議を「開催済」にしてから記録してください。"
+        )
+    case = _check_case_decision(user, session, agenda_item, kind)
     decision = Decision.objects.create(
         session=session,
         minutes=minutes,
@@ -309,12 +304,13 @@ def record_decision(
     return decision
 
 
-def _check_case_decision(session: MeetingSession, item: AgendaItem, kind: str) -> Case | None:
+def _check_case_decision(user, session: MeetingSession, item: AgendaItem, kind: str) -> Case | None:
     """The case a decision of ``kind`` moves (None for 資源開発の検討), once checked."""
     if kind not in Decision.CASE_KINDS:
         return item.case
     if item.case is None:
         raise MeetingRefused("事例に関する決定は、事例の議題に対してのみ記録できます。")
+    _check_case_owner_present(user, session, item.case)
     if kind == Decision.Kind.PLAN_APPROVAL and item.function != MeetingFunction.COORDINATION:
         raise MeetingRefused(
             "プラン承認は、本人同意のある重層的支援会議の議題としてのみ決定できます"
@@ -324,6 +320,23 @@ def _check_case_decision(session: MeetingSession, item: AgendaItem, kind: str) -
         # Consent may have been withdrawn since the item was put on the agenda.
         _check_consent_for_case(session, item.case)
     return item.case
+
+
+def _check_case_owner_present(user, session: MeetingSession, case: Case) -> None:
+    """A meeting decides on a case only with the agency holding it: the decision is recorded
+    by the session's convener or the case's coordinating agency, and the attendance records
+    someone of the coordinating agency."""
+    deciders = {session.convener_id, case.coordinating_agency_id}
+    if not deciders & user.content_agency_ids():
+        raise PermissionDenied(
+            "事例に関する決定を記録できるのは、会議の主催機関または"
+            "この事例の多機関協働事業者の担当者のみです。"
+        )
+    if not session.attendances.filter(agency_id=case.coordinating_agency_id).exists():
+        raise MeetingRefused(
+            f"事例「{case}」の決定には、多機関協働事業者({case.coordinating_agency})の"
+            "出席の記録が必要です。出席者を登録してから決定を記録してください。"
+        )
 
 
 def _apply(decision: Decision, case: Case | None, *, user, gap_title: str, closure: dict) -> None:

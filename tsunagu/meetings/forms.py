@@ -33,6 +33,9 @@ class SessionForm(forms.ModelForm):
 
 class StatusForm(forms.Form):
     status = forms.ChoiceField(label="状態", choices=MeetingSession.Status.choices)
+    reason = forms.CharField(
+        label="理由", max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class AttendanceForm(forms.Form):

@@ -53,6 +53,17 @@ class MeetingSession(models.Model):
         Agency, models.PROTECT, related_name="convened_sessions", verbose_name="主催"
     )
     status = models.CharField("状態", max_length=20, choices=Status, default=Status.PLANNED)
+    # Who marked the session held, cancelled or planned again, when, and why (transitions.py).
+    status_changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="状態の記録者",
+    )
+    status_changed_at = models.DateTimeField("状態の記録日時", null=True, blank=True)
+    status_reason = models.TextField("中止・変更の理由", blank=True)
     # Set once a 支援会議 (confidential) item is on the agenda, or the body only runs
     # confidential business; never cleared, so papers once 非公開 stay 非公開.
     confidential = models.BooleanField("非公開(支援会議)", default=False)
@@ -74,6 +85,10 @@ class MeetingSession(models.Model):
     @property
     def fiscal_year(self) -> int:
         return fiscal_year(self.date)
+
+    @property
+    def is_held(self) -> bool:
+        return self.status == self.Status.HELD
 
     def default_item_function(self) -> str:
         """The function a case item is taken under when the body leaves no choice."""
@@ -148,23 +163,67 @@ class Pledge(models.Model):
 
 
 class ResourceGap(models.Model):
-    """A missing community resource (不足する社会資源) raised for development (資源開発)."""
+    """A missing community resource (不足する社会資源) raised for development (資源開発).
+
+    Stages and their moves are ``resources/transitions.py``; each move is a
+    ``resources.GapEvent``. It holds no personal data: a gap raised from a case keeps only a
+    link to the case (``source``), shown to those who may read the case.
+    """
 
     class Status(models.TextChoices):
+        NOTICED = "noticed", "把握"
         OPEN = "open", "検討中"
+        DEVELOPING = "developing", "開発中"
         DEVELOPED = "developed", "開発済"
         DROPPED = "dropped", "見送り"
+
+    class Source(models.TextChoices):
+        DECISION = "decision", "会議の決定"
+        CASE = "case", "事例"
+        OUTREACH = "outreach", "アウトリーチの記録"
+        PARTICIPATION = "participation", "参加支援の記録"
+        STAFF = "staff", "職員の把握"
 
     municipality = models.ForeignKey(
         Municipality, models.CASCADE, related_name="resource_gaps", verbose_name="自治体"
     )
     title = models.CharField("不足している資源", max_length=200)
     description = models.TextField("内容・背景", blank=True)
+    # A meeting's 資源開発の検討 creates the gap at 検討中; staff start it at 把握.
     status = models.CharField("状態", max_length=20, choices=Status, default=Status.OPEN)
+    kind = models.CharField("求める資源の種別", max_length=30, blank=True)
+    area = models.ForeignKey(
+        "municipality.Area",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="resource_gaps",
+        verbose_name="圏域",
+    )
+    source_kind = models.CharField(
+        "把握のきっかけ", max_length=20, choices=Source, default=Source.DECISION
+    )
+    source_type = models.ForeignKey(
+        "contenttypes.ContentType", models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    source_id = models.PositiveBigIntegerField(null=True, blank=True)
+    developed_resource = models.ForeignKey(
+        "resources.Resource",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="filled_gaps",
+        verbose_name="開発した資源",
+    )
+    raised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     created_at = models.DateTimeField("登録日時", auto_now_add=True)
+    version = models.PositiveIntegerField("版", default=1)  # optimistic lock
 
     class Meta:
         ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["municipality", "status"], name="gap_by_status")]
         verbose_name = verbose_name_plural = "不足資源"
 
     def __str__(self) -> str:

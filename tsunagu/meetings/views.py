@@ -16,9 +16,10 @@ from tsunagu.access import audit, policy
 from tsunagu.coordination.models import ClosureReason
 from tsunagu.lib.conflicts import Stale, conflict, posted_version
 from tsunagu.lib.forms import error_text, parse_id
+from tsunagu.lib.lifecycle import TransitionRefused
 from tsunagu.municipality.models import Agency, MeetingBody, MeetingFunction
 
-from . import actions
+from . import actions, transitions
 from .forms import (
     AgendaItemForm,
     AttendanceForm,
@@ -96,6 +97,9 @@ def _session_context(request, session: MeetingSession, refusal: str) -> dict:
         "session": session,
         "refusal": refusal,
         "manage": manage,
+        "status_moves": transitions.SESSION.open_moves(
+            session.status, transitions.session_sides(user, session)
+        ),
         "attendances": session.attendances.select_related("user", "agency"),
         "needs_pledge": session.body.has_function(MeetingFunction.CONFIDENTIAL),
         "has_pledge": policy.has_pledge(user, session),
@@ -116,7 +120,6 @@ def _session_context(request, session: MeetingSession, refusal: str) -> dict:
     )
     if manage:
         ctx.update(
-            status_form=StatusForm(initial={"status": session.status}),
             attendance_form=AttendanceForm(body=session.body),
             agenda_form=AgendaItemForm(
                 cases=policy.visible_cases(user).select_related("focus_person"),
@@ -169,7 +172,7 @@ def _run(request, session: MeetingSession, form, action, success: str):
     else:
         try:
             action(form.cleaned_data)
-        except actions.MeetingRefused as exc:
+        except (actions.MeetingRefused, TransitionRefused) as exc:
             messages.error(request, str(exc))
         else:
             messages.success(request, success)
@@ -184,8 +187,8 @@ def session_status(request, pk: int):
         request,
         session,
         StatusForm(request.POST),
-        lambda d: actions.set_status(user=request.user, session=session, status=d["status"]),
-        "会議の状態を更新しました。",
+        lambda d: transitions.set_status(user=request.user, session=session, **d),
+        f"会議を「{transitions.SESSION.label(request.POST.get('status', ''))}」にしました。",
     )
 
 

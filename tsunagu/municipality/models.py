@@ -8,6 +8,20 @@ partner outside welfare (庁内の他部署, 警察, 消防…). See docs/decisi
 
 from django.db import models
 
+from tsunagu.lib.wareki import fiscal_year_label
+
+
+def fiscal_years_display(start: int | None, end: int | None) -> str:
+    """令和6年度 (2024)〜令和8年度 (2026); 令和6年度 (2024)から where the end is open."""
+    if start is None:
+        return ""
+    first = fiscal_year_label(start, with_seireki=True)
+    if end is None:
+        return f"{first}から"
+    if end == start:
+        return first
+    return f"{first}〜{fiscal_year_label(end, with_seireki=True)}"
+
 
 class Municipality(models.Model):
     slug = models.SlugField("識別子", unique=True)
@@ -16,6 +30,14 @@ class Municipality(models.Model):
     plan_title = models.CharField("計画名", max_length=200, blank=True)
     plan_start_fy = models.PositiveSmallIntegerField("計画開始年度", null=True, blank=True)
     plan_end_fy = models.PositiveSmallIntegerField("計画終了年度", null=True, blank=True)
+    # The plan's own wording of its period where it has no end year (「令和6年度から」).
+    plan_period_note = models.CharField("計画期間(表記)", max_length=100, blank=True)
+    plan_generation = models.PositiveSmallIntegerField("期", null=True, blank=True)
+    plan_draft = models.BooleanField("案", default=False)
+    # The plan this one is part of (a chapter of a 地域福祉計画).
+    parent_plan = models.CharField("上位計画", max_length=200, blank=True)
+    # The municipality's own name for 重層的支援体制整備事業 (生きづらさ包括支援事業).
+    project_local_name = models.CharField("事業の呼称", max_length=200, blank=True)
     settings = models.JSONField("運用設定", default=dict, blank=True)
 
     class Meta:
@@ -26,6 +48,13 @@ class Municipality(models.Model):
 
     def setting(self, key: str, default=None):
         return self.settings.get(key, default)
+
+    @property
+    def plan_period_display(self) -> str:
+        years = fiscal_years_display(self.plan_start_fy, self.plan_end_fy)
+        if self.plan_period_note:
+            return f"{years}（{self.plan_period_note}）" if years else self.plan_period_note
+        return years
 
 
 class PlanStage(models.Model):
@@ -43,6 +72,10 @@ class PlanStage(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def period_display(self) -> str:
+        return fiscal_years_display(self.start_fy, self.end_fy)
+
 
 class AreaLevel(models.Model):
     """A named layer of the municipality's 圏域 (e.g. 市全域 / 日常生活圏域 / 地区, 第1層 / 第2層).
@@ -53,6 +86,9 @@ class AreaLevel(models.Model):
     municipality = models.ForeignKey(Municipality, models.CASCADE, related_name="area_levels")
     depth = models.PositiveSmallIntegerField("階層")
     name = models.CharField("圏域の階層", max_length=50)
+    # How many areas the plan says this layer has (「23地区」), named or not.
+    stated_count = models.PositiveSmallIntegerField("計画上の数", null=True, blank=True)
+    note = models.CharField("備考", max_length=200, blank=True)
 
     class Meta:
         ordering = ["municipality", "depth"]
@@ -181,7 +217,10 @@ class Agency(models.Model):
     )
     operating_form = models.CharField("運営形態", max_length=20, blank=True)
     sites = models.PositiveSmallIntegerField("拠点数", null=True, blank=True)
+    sites_note = models.CharField("拠点数(表記)", max_length=200, blank=True)
+    # Free text as v1/v2 profiles wrote it; ``areas`` names the 圏域 records served.
     service_area = models.CharField("対象圏域", max_length=200, blank=True)
+    areas = models.ManyToManyField(Area, blank=True, related_name="agencies", verbose_name="圏域")
     outside_welfare = models.BooleanField("福祉分野外", default=False)
     scope = models.CharField("範囲", max_length=10, choices=Scope.choices, blank=True)
     # False once the profile no longer lists it but users or records still refer to it.
@@ -199,12 +238,33 @@ class Agency(models.Model):
         return self.name
 
 
+class Site(models.Model):
+    """One site (拠点) of an agency, where the profile names it or the area it sits in."""
+
+    agency = models.ForeignKey(Agency, models.CASCADE, related_name="site_list")
+    name = models.CharField("拠点名", max_length=200, blank=True)
+    area = models.ForeignKey(
+        Area, models.SET_NULL, null=True, blank=True, related_name="sites", verbose_name="圏域"
+    )
+    order = models.PositiveSmallIntegerField("順", default=0)
+
+    class Meta:
+        ordering = ["agency", "order"]
+        verbose_name = verbose_name_plural = "拠点"
+
+    def __str__(self) -> str:
+        return self.name or f"{self.agency.name} {self.order + 1}"
+
+
 class StatutoryProject(models.IntegerChoices):
+    """社会福祉法 第106条の4 第2項 第1号〜第6号."""
+
     CONSULTATION = 1, "1号 包括的相談支援事業"
     PARTICIPATION = 2, "2号 参加支援事業"
     COMMUNITY = 3, "3号 地域づくり事業"
     OUTREACH = 4, "4号 アウトリーチ等を通じた継続的支援事業"
     COORDINATION = 5, "5号 多機関協働事業"
+    SUPPORT_PLAN = 6, "6号 支援プラン作成"
 
 
 class Field(models.TextChoices):
@@ -228,6 +288,10 @@ class Programme(models.Model):
     variant = models.CharField("類型", max_length=100, blank=True)
     target = models.TextField("支援対象者", blank=True)
     content = models.TextField("業務内容", blank=True)
+    areas = models.ManyToManyField(Area, blank=True, related_name="programmes", verbose_name="圏域")
+    start_fy = models.PositiveSmallIntegerField("開始年度", null=True, blank=True)
+    # Fiscal years run as 移行準備事業 before the programme proper.
+    transition_fys = models.JSONField("移行準備事業の年度", default=list, blank=True)
     departments: models.ManyToManyField[Agency, "ProgrammeDepartment"] = models.ManyToManyField(
         Agency,
         through="ProgrammeDepartment",
@@ -252,6 +316,17 @@ class Programme(models.Model):
             return self.name
         separator = "" if self.variant.startswith(("（", "(", "【", "[")) else " "
         return f"{self.name}{separator}{self.variant}"
+
+    @property
+    def timeline_display(self) -> str:
+        """開始 令和7年度 (2025)・移行準備事業 令和6年度 (2024)."""
+        parts = []
+        if self.transition_fys:
+            years = "・".join(fiscal_year_label(y, with_seireki=True) for y in self.transition_fys)
+            parts.append(f"移行準備事業 {years}")
+        if self.start_fy:
+            parts.append(f"開始 {fiscal_year_label(self.start_fy, with_seireki=True)}")
+        return "、".join(parts)
 
     @property
     def project_label(self) -> str:
@@ -307,7 +382,11 @@ class Delivery(models.Model):
     department = models.ForeignKey(
         Agency, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="所管課"
     )
+    # 所管課 of this row joined with ・: the agency override's, else the programme's.
+    department_names = models.CharField("所管課(一覧)", max_length=300, blank=True)
+    content = models.TextField("業務内容", blank=True)
     service_area = models.CharField("対象圏域", max_length=200, blank=True)
+    areas = models.ManyToManyField(Area, blank=True, related_name="deliveries", verbose_name="圏域")
     order = models.PositiveIntegerField("表示順", default=0)
 
     class Meta:
@@ -344,7 +423,17 @@ class ConsentRule(models.TextChoices):
     UNSTATED = "unstated", "計画に記載なし"
 
 
+class BodyStatus(models.TextChoices):
+    STANDING = "standing", "設置中"
+    CONCLUDED = "concluded", "終了"
+
+
 class MeetingBody(models.Model):
+    """A meeting body. A body declared per area level (``area_level``) gets one instance row
+    per area of that level (``declaration`` → the declared row, ``areas`` → its one area);
+    instances carry the declared functions, consent and frequency, so sessions, attendance
+    and frequency work on them like on any body."""
+
     municipality = models.ForeignKey(Municipality, models.CASCADE, related_name="meeting_bodies")
     name = models.CharField("会議体", max_length=200)
     functions = models.JSONField("機能", default=list)
@@ -376,6 +465,36 @@ class MeetingBody(models.Model):
         related_name="children",
         verbose_name="上位の会議",
     )
+    areas = models.ManyToManyField(
+        Area, blank=True, related_name="meeting_bodies", verbose_name="圏域"
+    )
+    area_level = models.ForeignKey(
+        AreaLevel,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="圏域ごとに設置",
+    )
+    declaration = models.ForeignKey(
+        "self",
+        models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="instances",
+        verbose_name="圏域ごとの会議体の定義",
+    )
+    status = models.CharField(
+        "状態", max_length=20, choices=BodyStatus.choices, default=BodyStatus.STANDING
+    )
+    concluded_on = models.DateField("終了日", null=True, blank=True)
+    # What the body handed over when it concluded (提言書 and its title).
+    conclusion = models.CharField("成果物", max_length=200, blank=True)
+    chair = models.ForeignKey(
+        Agency, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="座長"
+    )
+    chair_note = models.CharField("座長(表記)", max_length=200, blank=True)
+    member_count = models.PositiveSmallIntegerField("委員数", null=True, blank=True)
     in_profile = models.BooleanField("プロファイルに記載", default=True)
     order = models.PositiveIntegerField("表示順", default=0)
 
@@ -390,6 +509,10 @@ class MeetingBody(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def chair_display(self) -> str:
+        return self.chair.name if self.chair else self.chair_note
 
     @property
     def function_labels(self) -> list[str]:
@@ -407,3 +530,99 @@ class MeetingBody(models.Model):
         """All conveners in file order (prefetch ``co_conveners`` for lists)."""
         first = [self.convener.name] if self.convener else []
         return first + [a.name for a in self.co_conveners.all()]
+
+
+class StaffRole(models.Model):
+    """Staff the plan states for an agency or programme: a role and how many
+    (生活支援コーディネーター 7名; per area level: 第1層 1名・第2層 2名)."""
+
+    municipality = models.ForeignKey(Municipality, models.CASCADE, related_name="staff_roles")
+    agency = models.ForeignKey(
+        Agency, models.CASCADE, null=True, blank=True, related_name="staff_roles"
+    )
+    programme = models.ForeignKey(
+        Programme, models.CASCADE, null=True, blank=True, related_name="staff_roles"
+    )
+    role = models.CharField("職種・役割", max_length=100)
+    count = models.PositiveSmallIntegerField("人数", null=True, blank=True)
+    area_level = models.ForeignKey(
+        AreaLevel, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="階層"
+    )
+    note = models.CharField("表記", max_length=200, blank=True)
+    order = models.PositiveSmallIntegerField("順", default=0)
+
+    class Meta:
+        ordering = ["municipality", "order"]
+        verbose_name = verbose_name_plural = "職員配置"
+
+    def __str__(self) -> str:
+        return self.role
+
+    @property
+    def display(self) -> str:
+        """生活支援コーディネーター 第2層 2名（調整役）: select_related ``area_level``."""
+        parts = [self.role]
+        if self.area_level:
+            parts.append(self.area_level.name)
+        if self.count is not None:
+            parts.append(f"{self.count}名")
+        note = f"（{self.note}）" if self.note else ""
+        return " ".join(parts) + note
+
+
+class Baseline(models.Model):
+    """A figure the plan reports with its year (R4実績 サポーター289人)."""
+
+    municipality = models.ForeignKey(Municipality, models.CASCADE, related_name="baselines")
+    agency = models.ForeignKey(
+        Agency, models.CASCADE, null=True, blank=True, related_name="baselines"
+    )
+    programme = models.ForeignKey(
+        Programme, models.CASCADE, null=True, blank=True, related_name="baselines"
+    )
+    label = models.CharField("項目", max_length=100)
+    value = models.DecimalField("値", max_digits=12, decimal_places=2)
+    unit = models.CharField("単位", max_length=20, blank=True)
+    fiscal_year = models.PositiveSmallIntegerField("年度")
+    note = models.CharField("表記", max_length=200, blank=True)
+    order = models.PositiveSmallIntegerField("順", default=0)
+
+    class Meta:
+        ordering = ["municipality", "order"]
+        verbose_name = verbose_name_plural = "基準値"
+
+    def __str__(self) -> str:
+        return f"{self.label} {self.value_display}"
+
+    @property
+    def value_display(self) -> str:
+        return f"{self.value.normalize():f}{self.unit}"
+
+    @property
+    def year_display(self) -> str:
+        return fiscal_year_label(self.fiscal_year, with_seireki=True)
+
+
+class PlanPillar(models.Model):
+    """The plan's own structure (柱 / 基本方針 / 取り組み), each mapped to statutory projects."""
+
+    municipality = models.ForeignKey(Municipality, models.CASCADE, related_name="pillars")
+    parent = models.ForeignKey(
+        "self", models.CASCADE, null=True, blank=True, related_name="children"
+    )
+    kind = models.CharField("区分", max_length=50, blank=True)
+    name = models.CharField("名称", max_length=300)
+    description = models.TextField("内容", blank=True)
+    projects = models.JSONField("法定事業", default=list, blank=True)
+    order = models.PositiveSmallIntegerField("順", default=0)
+
+    class Meta:
+        ordering = ["municipality", "order"]
+        verbose_name = verbose_name_plural = "計画の柱・取り組み"
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def project_labels(self) -> list[str]:
+        return [StatutoryProject(p).label for p in self.projects]

@@ -8,7 +8,9 @@ one pass. Nothing here touches the database; ``actions.load_profile`` writes.
 
 from __future__ import annotations
 
+import datetime
 import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,12 +18,15 @@ from typing import Any
 
 import yaml
 
-from .models import ConsentRule, Field, MeetingFunction, OperatingForm
+from tsunagu.lib.wareki import DateParseError, parse_date
+
+from .models import BodyStatus, ConsentRule, Field, MeetingFunction, OperatingForm, StatutoryProject
 
 PARTY_LISTS = ("departments", "organisations", "agencies", "partners")
 SUB_ITEMS = ("イ", "ロ", "ハ", "ニ")
 SUB_ITEM_PROJECTS = (1, 3)
 SCOPES = ("庁内", "庁外")
+PROJECTS = tuple(StatutoryProject.values)
 SETTINGS_DEFAULTS: dict[str, Any] = {
     "coordinating_agency": None,
     "referral_due_working_days": 5,
@@ -44,6 +49,16 @@ def profile_path(name_or_path: str, root: Path) -> Path:
     return root / "profiles" / f"{name_or_path}.yaml"
 
 
+def profile_slug(name_or_path: str) -> str:
+    """The slug a profile loads as: its file name without ``.yaml`` (the validator makes
+    ``slug`` equal it), so commands take a name or a path alike."""
+    return (
+        Path(name_or_path).stem
+        if "/" in name_or_path or name_or_path.endswith((".yaml", ".yml"))
+        else name_or_path
+    )
+
+
 def read_profile(path: Path) -> dict[str, Any]:
     """The validated profile data; raises ProfileInvalid with every problem found."""
     filename = path.name
@@ -53,6 +68,9 @@ def read_profile(path: Path) -> dict[str, Any]:
         raise ProfileInvalid([f"{filename}: ファイルが見つかりません({path})"]) from None
     except UnicodeDecodeError:
         raise ProfileInvalid([f"{filename}: UTF-8 のテキストとして読めません"]) from None
+    layout = _layout_problems(text)
+    if layout:
+        raise ProfileInvalid([f"{filename}: {problem}" for problem in layout])
     try:
         data = yaml.load(text, Loader=_StrictLoader)  # a SafeLoader subclass
     except yaml.MarkedYAMLError as exc:
@@ -82,6 +100,26 @@ class _StrictLoader(yaml.SafeLoader):
                 )
             seen.add(key)
         return super().construct_mapping(node, deep=deep)
+
+
+# A key followed by a full-width colon (「name：福祉課」), and indentation containing U+3000.
+_FULL_WIDTH_COLON = re.compile(r"^[ -]*[A-Za-z_][A-Za-z0-9_]*\s*：")
+_FULL_WIDTH_INDENT = re.compile(r"^[ \t]*\u3000")
+
+
+def _layout_problems(text: str) -> list[str]:
+    """Full-width characters YAML cannot see as structure, one message per line found."""
+    problems = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if _FULL_WIDTH_INDENT.match(line):
+            problems.append(
+                f"{number}行目: 全角スペースでインデントされています(半角スペースにしてください)"
+            )
+        if _FULL_WIDTH_COLON.match(line):
+            problems.append(
+                f"{number}行目: キーの後ろが全角のコロン「：」です(半角の「:」にしてください)"
+            )
+    return problems
 
 
 _YAML_PROBLEMS = (
@@ -126,6 +164,8 @@ class _Checker:
     parties: dict[str, str] = field(default_factory=dict)  # name → list it is declared in
     meetings: set[str] = field(default_factory=set)
     department_parents: dict[str, str] = field(default_factory=dict)
+    levels: list[str] = field(default_factory=list)  # widest first
+    areas: dict[str, Any] = field(default_factory=dict)  # name → its level as written
 
     def error(self, path: str, message: str) -> None:
         self.errors.append(
@@ -137,16 +177,59 @@ class _Checker:
             self.error("", "プロファイルの最上位はマッピング(キー: 値)で書いてください")
             return
         self._collect_names(data)
+        self._collect_areas(data)
         _mapping(TOP)(self, data, "")
+        if not self.errors:
+            self._check_instance_names(data.get("meeting_bodies") or [])
+
+    def _check_instance_names(self, bodies: list) -> None:
+        """A per-area body's instances are bodies too: their names must be new."""
+        taken = set(self.meetings)
+        for i, body in enumerate(bodies):
+            level = body.get("per_area")
+            if level is None:
+                continue
+            names = body.get("instance_names") or {}
+            for area, area_level in self.areas.items():
+                if area_level != level:
+                    continue
+                name = names.get(area) or f"{body['name']}（{area}）"
+                if name in taken:
+                    self.error(
+                        f"meeting_bodies[{i}]",
+                        f"圏域「{area}」の会議体名「{name}」が他の会議体と重なっています"
+                        "(instance_names で別の名前を付けてください)",
+                    )
+                taken.add(name)
+
+    def depth(self, level: Any) -> int | None:
+        return self.levels.index(level) if level in self.levels else None
+
+    def _collect_areas(self, data: dict) -> None:
+        """Declared area levels and areas (names unique across levels, so a name is enough)."""
+        levels = data.get("area_levels")
+        for entry in levels if isinstance(levels, list) else [levels]:
+            name = entry.get("name") if isinstance(entry, dict) else None
+            if isinstance(name, str) and name and name not in self.levels:
+                self.levels.append(name)
+        areas = data.get("areas")
+        for i, entry in enumerate(areas if isinstance(areas, list) else [areas]):
+            name = entry.get("name") if isinstance(entry, dict) else None
+            if not isinstance(name, str) or not name:
+                continue
+            if name in self.areas:
+                self.error(
+                    f"areas[{i}].name",
+                    f"圏域「{name}」が2回定義されています(圏域名は階層を通して一意にしてください)",
+                )
+            self.areas[name] = entry.get("level")
 
     def _collect_names(self, data: dict) -> None:
         """Declared parties and meeting bodies, so references can be checked anywhere."""
         first_seen: dict[str, str] = {}
         for list_key in (*PARTY_LISTS, "meeting_bodies"):
             entries = data.get(list_key)
-            if not isinstance(entries, list):
-                continue
-            for i, entry in enumerate(entries):
+            for i, entry in enumerate(entries if isinstance(entries, list) else [entries]):
                 name = entry.get("name") if isinstance(entry, dict) else None
                 if not isinstance(name, str) or not name:
                     continue
@@ -185,13 +268,17 @@ def _mapping(spec: dict[str, Key], extra: Callable[[_Checker, dict, str], None] 
                     f"「{key}」は使えない項目です(使える項目: {', '.join(spec)})",
                 )
         for key, rule in spec.items():
+            is_list = getattr(rule.check, "is_list", False)
             if key not in value:
                 if rule.required:
                     c.error(path, f"必須の項目 {key} がありません")
             elif value[key] is None or value[key] == "":
                 if rule.required:
-                    c.error(_join(path, key), f"必須の項目 {key} が空です")
+                    hint = f"(該当がなければ {key}: [] と書いてください)" if is_list else ""
+                    c.error(_join(path, key), f"必須の項目 {key} が空です{hint}")
             else:
+                if is_list and not isinstance(value[key], list):
+                    value[key] = _Single([value[key]])
                 rule.check(c, value[key], _join(path, key))
         if extra and len(c.errors) == before:  # cross-key checks only on sound values
             extra(c, value, path)
@@ -199,14 +286,19 @@ def _mapping(spec: dict[str, Key], extra: Callable[[_Checker, dict, str], None] 
     return check
 
 
-def _list_of(item: Check) -> Check:
-    def check(c: _Checker, value: Any, path: str) -> None:
-        if not isinstance(value, list):
-            c.error(path, "リスト(- で始まる行)で書いてください")
-            return
-        for i, element in enumerate(value):
-            item(c, element, f"{path}[{i}]")
+class _Single(list):
+    """A single value written where a list is expected, taken as a list of one; messages
+    name it by its key alone."""
 
+
+def _list_of(item: Check) -> Check:
+    """A list of ``item``; ``_mapping`` turns a single value into a ``_Single``."""
+
+    def check(c: _Checker, value: Any, path: str) -> None:
+        for i, element in enumerate(value):
+            item(c, element, path if isinstance(value, _Single) else f"{path}[{i}]")
+
+    check.is_list = True  # type: ignore[attr-defined]
     return check
 
 
@@ -232,9 +324,129 @@ def _positive(c: _Checker, value: Any, path: str) -> None:
         c.error(path, f"「{value}」は1以上の整数で書いてください")
 
 
+ERAS = {"R": 2018, "令和": 2018, "H": 1988, "平成": 1988}
+_ERA_YEAR = re.compile(r"(R|令和|H|平成)(\d+|元)(年度?)?")
+
+
+def fiscal_year(value: Any) -> int | None:
+    """A fiscal year as 西暦: 2024, "2024", "R6", "令和6年度", "令和元年度"; else None."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, str):
+        text = unicodedata.normalize("NFKC", value).strip().upper()
+        era = _ERA_YEAR.fullmatch(text)
+        text = re.sub(r"年度?$", "", text)
+        if era:
+            number = 1 if era.group(2) == "元" else int(era.group(2))
+            value = ERAS[era.group(1)] + number
+        elif text.isdigit():
+            value = int(text)
+    if isinstance(value, int) and 1990 <= value <= 2100:
+        return value
+    return None
+
+
 def _year(c: _Checker, value: Any, path: str) -> None:
-    if _integer(c, value, path) and not 1990 <= value <= 2100:
-        c.error(path, f"「{value}」は西暦の年度で書いてください(令和6年度 = 2024)")
+    if fiscal_year(value) is None:
+        c.error(
+            path,
+            f"「{value}」は年度として読めません(西暦 2024 か 令和6・R6 のように書いてください。"
+            "令和6年度 = 2024)",
+        )
+
+
+def as_date(value: Any) -> datetime.date | None:
+    """A date written as YAML reads it (2025-03-31) or as text in 西暦/和暦 (令和7年3月31日)."""
+    if isinstance(value, datetime.date) or value is None:
+        return value
+    try:
+        return parse_date(str(value))
+    except DateParseError:
+        return None
+
+
+def _date(c: _Checker, value: Any, path: str) -> None:
+    if as_date(value) is None:
+        c.error(
+            path,
+            f"「{value}」は日付として読めません(2025-03-31 や 令和7年3月31日 のように書いてください)",
+        )
+
+
+def _number(c: _Checker, value: Any, path: str) -> None:
+    if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+        c.error(path, f"「{value}」は0以上の数で書いてください(単位は unit に)")
+
+
+def _sites(c: _Checker, value: Any, path: str) -> None:
+    """拠点数: a number, or a list of sites each naming its area."""
+    if isinstance(value, list):
+        _list_of(_mapping(SITE))(c, value, path)
+    elif isinstance(value, str):
+        c.error(
+            path,
+            f"「{value}」は数ではありません。拠点数を計画の表記のまま書くときは "
+            "sites_note に書いてください",
+        )
+    else:
+        _count(c, value, path)
+
+
+def _level_ref(c: _Checker, value: Any, path: str) -> None:
+    if not isinstance(value, str):
+        _text(c, value, path)
+    elif value not in c.levels:
+        c.error(path, f"「{value}」は area_levels に定義されていません")
+
+
+def _area_ref(c: _Checker, value: Any, path: str) -> None:
+    if not isinstance(value, str):
+        _text(c, value, path)
+    elif value not in c.areas:
+        c.error(path, f"「{value}」は areas に定義されていません")
+
+
+def _area_parent(c: _Checker, value: dict, path: str) -> None:
+    """An area's parent sits one level above it; the widest level has no parent."""
+    depth = c.depth(value["level"])
+    parent = value.get("parent")
+    if parent is None or depth is None:
+        return
+    if depth == 0:
+        c.error(
+            _join(path, "parent"), f"最上位の階層「{value['level']}」の圏域に parent は書けません"
+        )
+    elif c.depth(c.areas.get(parent)) != depth - 1:
+        c.error(
+            _join(path, "parent"),
+            f"上位の圏域「{parent}」は1つ上の階層「{c.levels[depth - 1]}」の圏域にしてください",
+        )
+
+
+def _instance_names(c: _Checker, value: Any, path: str) -> None:
+    if not isinstance(value, dict):
+        c.error(path, "マッピング(圏域名: 会議体名)で書いてください")
+        return
+    for area, name in value.items():
+        _area_ref(c, area, _join(path, str(area)))
+        _text(c, name, _join(path, str(area)))
+
+
+def _per_area_fits(c: _Checker, value: dict, path: str) -> None:
+    level = value.get("per_area")
+    if level is not None and value.get("areas"):
+        c.error(_join(path, "areas"), "per_area と areas は一緒に書けません(どちらか一方)")
+    for area in value.get("instance_names") or {}:
+        if level is None:
+            c.error(_join(path, "instance_names"), "instance_names は per_area と一緒に書きます")
+            return
+        if c.areas.get(area) != level:
+            c.error(
+                _join(path, f"instance_names.{area}"),
+                f"圏域「{area}」は階層「{level}」の圏域ではありません",
+            )
+    if value.get("concluded_on") and value.get("status") != "concluded":
+        c.error(_join(path, "concluded_on"), "concluded_on は status: concluded のときに書きます")
 
 
 def _boolean(c: _Checker, value: Any, path: str) -> None:
@@ -251,16 +463,6 @@ def _choice(options: tuple, label: str) -> Check:
     return check
 
 
-def _one_or_list(item: Check) -> Check:
-    def check(c: _Checker, value: Any, path: str) -> None:
-        if isinstance(value, list):
-            _list_of(item)(c, value, path)
-        else:
-            item(c, value, path)
-
-    return check
-
-
 def _both(first: Check, second: Check) -> Check:
     def check(c: _Checker, value: Any, path: str) -> None:
         before = len(c.errors)
@@ -268,6 +470,7 @@ def _both(first: Check, second: Check) -> Check:
         if len(c.errors) == before:
             second(c, value, path)
 
+    check.is_list = getattr(first, "is_list", False)  # type: ignore[attr-defined]
     return check
 
 
@@ -312,6 +515,10 @@ def _programme_agency(c: _Checker, value: Any, path: str) -> None:
         ANY_PARTY(c, value, path)
 
 
+def _pillar(c: _Checker, value: Any, path: str) -> None:
+    _mapping(PILLAR)(c, value, path)
+
+
 def _sub_item_fits_project(c: _Checker, value: dict, path: str) -> None:
     if value.get("sub_item") and value.get("project") not in SUB_ITEM_PROJECTS:
         c.error(
@@ -349,13 +556,22 @@ def sub_item_label(value: Any) -> str:
 
 
 def _period_in_order(c: _Checker, value: dict, path: str) -> None:
-    if value.get("from") and value.get("to") and value["from"] > value["to"]:
+    start, end = fiscal_year(value.get("from")), fiscal_year(value.get("to"))
+    if start and end and start > end:
         c.error(path, f"開始年度 {value['from']} が終了年度 {value['to']} より後です")
 
 
 def _no_parent_cycle(c: _Checker, value: dict, path: str) -> None:
     if value.get("parent") == value.get("name"):
         c.error(_join(path, "parent"), "会議体が自分自身を parent にしています")
+
+
+def _both_checks(*checks: Callable[[_Checker, dict, str], None]):
+    def check(c: _Checker, value: dict, path: str) -> None:
+        for each in checks:
+            each(c, value, path)
+
+    return check
 
 
 def _sharing_until(c: _Checker, value: Any, path: str) -> None:
@@ -368,16 +584,53 @@ def _sharing_until(c: _Checker, value: Any, path: str) -> None:
 
 ANY_PARTY = _ref(*PARTY_LISTS)
 DEPARTMENT = _ref("departments")
-FORMS = _one_or_list(_choice(tuple(OperatingForm.values), "運営形態"))
+FORMS = _list_of(_choice(tuple(OperatingForm.values), "運営形態"))
 
 PARTY_BASE = {
     "name": Key(_text, required=True),
     "formal_name": Key(_text),
     "description": Key(_text),
 }
-DEPARTMENT_ENTRY = {**PARTY_BASE, "parent": Key(DEPARTMENT)}
+AREAS = _list_of(_area_ref)
+SITE = {"name": Key(_text), "area": Key(_area_ref)}
+STAFF = {
+    "role": Key(_text, required=True),
+    "count": Key(_count),
+    "level": Key(_level_ref),
+    "note": Key(_text),
+}
+BASELINE = {
+    "label": Key(_text, required=True),
+    "value": Key(_number, required=True),
+    "unit": Key(_text),
+    "year": Key(_year, required=True),
+    "note": Key(_text),
+}
+AREA_LEVEL = {"name": Key(_text, required=True), "count": Key(_positive), "note": Key(_text)}
+AREA = {
+    "name": Key(_text, required=True),
+    "level": Key(_level_ref, required=True),
+    "parent": Key(_area_ref),
+    "towns": Key(_list_of(_text)),
+    "note": Key(_text),
+}
+PILLAR = {
+    "name": Key(_text, required=True),
+    "kind": Key(_text),
+    "description": Key(_text),
+    "projects": Key(_list_of(_choice(PROJECTS, "法定事業"))),
+    "children": Key(_list_of(_pillar)),
+}
+DEPARTMENT_ENTRY = {
+    **PARTY_BASE,
+    "parent": Key(DEPARTMENT),
+    "staff": Key(_list_of(_mapping(STAFF))),
+}
 AGENCY_OVERRIDE = {
     "name": Key(ANY_PARTY, required=True),
+    "content": Key(_text),
+    "departments": Key(_list_of(DEPARTMENT)),
+    "areas": Key(AREAS),
     "sites": Key(_count),
     "sites_note": Key(_text),
     "operating_form": Key(FORMS),
@@ -386,7 +639,7 @@ AGENCY_OVERRIDE = {
     "operator_note": Key(_text),
     "service_area": Key(_text),
 }
-PERIOD = {"from": Key(_year, required=True), "to": Key(_year, required=True)}
+PERIOD = {"from": Key(_year, required=True), "to": Key(_year), "note": Key(_text)}
 STAGE = {
     "name": Key(_text, required=True),
     "from": Key(_year),
@@ -395,6 +648,11 @@ STAGE = {
 }
 PLAN = {
     "title": Key(_text),
+    "generation": Key(_positive),
+    "draft": Key(_boolean),
+    "parent_plan": Key(_text),
+    "local_name": Key(_text),
+    "pillars": Key(_list_of(_pillar)),
     "period": Key(_mapping(PERIOD, _period_in_order)),
     "stages": Key(_list_of(_mapping(STAGE, _period_in_order))),
 }
@@ -408,26 +666,36 @@ AGENCY = {
     "department": Key(DEPARTMENT),
     "operating_form": Key(FORMS),
     "operator": Key(ANY_PARTY),
-    "sites": Key(_count),
+    "sites": Key(_sites),
+    "sites_note": Key(_text),
     "service_area": Key(_text),
+    "areas": Key(AREAS),
+    "staff": Key(_list_of(_mapping(STAFF))),
+    "baselines": Key(_list_of(_mapping(BASELINE))),
 }
+ORGANISATION = {**PARTY_BASE, "staff": Key(_list_of(_mapping(STAFF)))}
 PARTNER = {**PARTY_BASE, "scope": Key(_choice(SCOPES, "範囲"))}
 PROGRAMME = {
-    "project": Key(_choice((1, 2, 3, 4, 5), "法定事業"), required=True),
-    "sub_item": Key(_both(_one_or_list(_choice(SUB_ITEMS, "号内の区分")), _sub_items_distinct)),
+    "project": Key(_choice(PROJECTS, "法定事業"), required=True),
+    "sub_item": Key(_both(_list_of(_choice(SUB_ITEMS, "号内の区分")), _sub_items_distinct)),
     "field": Key(_choice(tuple(Field.values), "分野")),
     "name": Key(_text, required=True),
     "variant": Key(_text),
     "target": Key(_text),
     "content": Key(_text),
-    "sites": Key(_count),
+    "sites": Key(_sites),
     "sites_note": Key(_text),
     "operating_form": Key(FORMS),
     "form_note": Key(_text),
     "operator": Key(ANY_PARTY),
     "operator_note": Key(_text),
-    "departments": Key(_one_or_list(DEPARTMENT)),
+    "departments": Key(_list_of(DEPARTMENT)),
     "service_area": Key(_text),
+    "areas": Key(AREAS),
+    "start": Key(_year),
+    "transition_years": Key(_list_of(_year)),
+    "staff": Key(_list_of(_mapping(STAFF))),
+    "baselines": Key(_list_of(_mapping(BASELINE))),
     "agencies": Key(_list_of(_programme_agency)),
 }
 MEETING_BODY = {
@@ -435,7 +703,7 @@ MEETING_BODY = {
     "functions": Key(_list_of(_choice(tuple(MeetingFunction.values), "会議体の機能")), True),
     "consent": Key(_choice(tuple(ConsentRule.values), "本人同意の扱い"), required=True),
     "frequency": Key(_text),
-    "convener": Key(_one_or_list(_ref("departments", "organisations", "agencies"))),
+    "convener": Key(_list_of(_ref("departments", "organisations", "agencies"))),
     "operating_form": Key(FORMS),
     "form_note": Key(_text),
     "department": Key(DEPARTMENT),
@@ -444,6 +712,15 @@ MEETING_BODY = {
     "other_members": Key(_list_of(_text)),
     "purpose": Key(_text),
     "parent": Key(_meeting_ref),
+    "areas": Key(AREAS),
+    "per_area": Key(_level_ref),
+    "instance_names": Key(_instance_names),
+    "status": Key(_choice(tuple(BodyStatus.values), "会議体の状態")),
+    "concluded_on": Key(_date),
+    "conclusion": Key(_text),
+    "chair": Key(ANY_PARTY),
+    "chair_note": Key(_text),
+    "member_count": Key(_count),
 }
 SETTINGS = {
     "coordinating_agency": Key(ANY_PARTY),
@@ -455,11 +732,16 @@ SETTINGS = {
 TOP = {
     "slug": Key(_slug, required=True),
     "municipality": Key(_mapping(MUNICIPALITY), required=True),
+    "area_levels": Key(_list_of(_mapping(AREA_LEVEL))),
+    "areas": Key(_list_of(_mapping(AREA, _area_parent))),
     "departments": Key(_list_of(_mapping(DEPARTMENT_ENTRY, _department_parent)), required=True),
-    "organisations": Key(_list_of(_mapping(PARTY_BASE))),
+    "organisations": Key(_list_of(_mapping(ORGANISATION))),
     "agencies": Key(_list_of(_mapping(AGENCY)), required=True),
     "partners": Key(_list_of(_mapping(PARTNER))),
     "programmes": Key(_list_of(_mapping(PROGRAMME, _sub_item_fits_project)), required=True),
-    "meeting_bodies": Key(_list_of(_mapping(MEETING_BODY, _no_parent_cycle)), required=True),
+    "meeting_bodies": Key(
+        _list_of(_mapping(MEETING_BODY, _both_checks(_no_parent_cycle, _per_area_fits))),
+        required=True,
+    ),
     "settings": Key(_mapping(SETTINGS)),
 }

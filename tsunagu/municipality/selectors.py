@@ -1,7 +1,22 @@
+from dataclasses import dataclass, field
+
 from django.conf import settings
 from django.db.models import Prefetch, QuerySet
 
-from .models import Agency, Delivery, MeetingBody, Municipality, Programme, ProgrammeDepartment
+from .areas import registered_counts
+from .models import (
+    Agency,
+    Area,
+    Delivery,
+    MeetingBody,
+    Municipality,
+    PlanPillar,
+    Programme,
+    ProgrammeDepartment,
+    Site,
+    StaffRole,
+    StatutoryProject,
+)
 
 
 def current_municipality() -> Municipality | None:
@@ -34,14 +49,138 @@ def programmes_with_structure(municipality: Municipality) -> QuerySet[Programme]
         .prefetch_related(
             Prefetch(
                 "deliveries",
-                queryset=Delivery.objects.select_related("agency", "operator").order_by("order"),
+                queryset=Delivery.objects.select_related("agency", "operator")
+                .prefetch_related("areas")
+                .order_by("order"),
             ),
             Prefetch(
                 "department_links",
                 queryset=ProgrammeDepartment.objects.select_related("department"),
             ),
+            Prefetch("staff_roles", queryset=StaffRole.objects.select_related("area_level")),
+            "baselines",
         )
     )
+
+
+@dataclass
+class Department:
+    """A department with the departments under it (実施体制: 所管課の構成)."""
+
+    agency: Agency
+    children: list["Department"] = field(default_factory=list)
+
+
+def department_tree(municipality: Municipality) -> list[Department]:
+    departments = municipality.agencies.filter(
+        kind=Agency.Kind.DEPARTMENT, in_profile=True
+    ).order_by("order")
+    nodes = {d.pk: Department(d) for d in departments}
+    roots: list[Department] = []
+    for node in nodes.values():
+        parent = nodes.get(node.agency.parent_id) if node.agency.parent_id else None
+        (parent.children if parent else roots).append(node)
+    return roots
+
+
+def pillars(municipality: Municipality) -> list[tuple[PlanPillar, int]]:
+    """The plan's pillars in file order, each with its depth for indentation."""
+    rows = list(municipality.pillars.order_by("order"))
+    depth: dict[int | None, int] = {None: -1}
+    for row in rows:
+        depth[row.pk] = depth.get(row.parent_id, -1) + 1
+    return [(row, depth[row.pk]) for row in rows]
+
+
+def structure_page(municipality: Municipality) -> dict:
+    """Everything the 実施体制 page shows, in a fixed number of queries."""
+    programmes = list(programmes_with_structure(municipality))
+    sections = [
+        (project, [p for p in programmes if p.project == project.value])
+        for project in StatutoryProject
+    ]
+    return {
+        "sections": sections,
+        "stages": list(municipality.stages.all()),
+        "pillars": pillars(municipality),
+        "departments": department_tree(municipality),
+        "staff": list(
+            municipality.staff_roles.filter(agency__isnull=False)
+            .select_related("agency", "area_level")
+            .order_by("order")
+        ),
+        "areas": area_rows(municipality),
+    }
+
+
+@dataclass
+class AreaRow:
+    """One 圏域 with what serves it, for the 圏域 and 実施体制 pages."""
+
+    area: Area
+    depth: int
+    agencies: list[Agency]
+    programmes: list[str]
+    bodies: list[MeetingBody]
+    sites: list[str]
+    counts: list[tuple[str, int]]
+
+
+def area_rows(municipality: Municipality) -> list[AreaRow]:
+    """The area tree depth-first (parents before their children), each area with the
+    agencies, programmes, meeting bodies and sites naming it, and other apps' counts."""
+    areas = list(
+        municipality.areas.filter(in_profile=True)
+        .select_related("level")
+        .prefetch_related(
+            Prefetch("agencies", queryset=Agency.objects.filter(in_profile=True)),
+            Prefetch("programmes", queryset=Programme.objects.filter(in_profile=True)),
+            Prefetch(
+                "deliveries",
+                queryset=Delivery.objects.select_related("agency", "programme"),
+            ),
+            Prefetch(
+                "meeting_bodies",
+                queryset=MeetingBody.objects.filter(in_profile=True).order_by("order", "pk"),
+            ),
+            Prefetch("sites", queryset=Site.objects.select_related("agency")),
+        )
+        .order_by("level__depth", "order")
+    )
+    counts = registered_counts(municipality) if areas else []
+    children: dict[int | None, list[Area]] = {}
+    for area in areas:
+        children.setdefault(area.parent_id, []).append(area)
+    known = {a.pk for a in areas}
+    rows: list[AreaRow] = []
+
+    def walk(area: Area, depth: int) -> None:
+        programmes = [p.display_name for p in area.programmes.all()]
+        programmes += [
+            f"{d.programme.display_name}（{d.agency.name}）"
+            if d.agency
+            else d.programme.display_name
+            for d in area.deliveries.all()
+            if d.programme.display_name not in programmes
+        ]
+        rows.append(
+            AreaRow(
+                area=area,
+                depth=depth,
+                agencies=list(area.agencies.all()),
+                programmes=programmes,
+                bodies=list(area.meeting_bodies.all()),
+                sites=[f"{s.agency.name} {s.name}".strip() for s in area.sites.all()],
+                counts=[(label, totals.get(area.pk, 0)) for label, totals in counts],
+            )
+        )
+        for child in children.get(area.pk, []):
+            walk(child, depth + 1)
+
+    for area in areas:
+        if area.parent_id is None or area.parent_id not in known:
+            walk(area, 0)
+    return rows
 
 
 def structure_rows(municipality: Municipality, *, variants: bool = False) -> list[tuple[str, ...]]:
@@ -49,7 +188,6 @@ def structure_rows(municipality: Municipality, *, variants: bool = False) -> lis
     ``variants`` the programme's variant follows its name (text format, not the CSV)."""
     rows: list[tuple[str, ...]] = []
     for programme in programmes_with_structure(municipality):
-        departments = programme.department_names
         for delivery in programme.deliveries.all():
             rows.append(
                 (
@@ -60,19 +198,27 @@ def structure_rows(municipality: Municipality, *, variants: bool = False) -> lis
                     delivery.sites_display,
                     delivery.form_display,
                     delivery.operator_display,
-                    departments,
+                    delivery.department_names,
                 )
             )
     return rows
 
 
 def meeting_bodies(municipality: Municipality) -> QuerySet[MeetingBody]:
+    """The bodies as the profile declares them (per-area instances under ``instances``)."""
     return (
-        municipality.meeting_bodies.filter(in_profile=True)
+        municipality.meeting_bodies.filter(in_profile=True, declaration=None)
         .order_by("order")
-        .select_related("convener", "parent", "department")
+        .select_related("convener", "parent", "department", "chair", "area_level")
         .prefetch_related(
             Prefetch("members", queryset=Agency.objects.order_by("kind", "order")),
             "co_conveners",
+            "areas",
+            Prefetch(
+                "instances",
+                queryset=MeetingBody.objects.filter(in_profile=True)
+                .prefetch_related("areas")
+                .order_by("pk"),
+            ),
         )
     )

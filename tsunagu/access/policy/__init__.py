@@ -34,6 +34,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from tsunagu.access.models import Involvement
+from tsunagu.access.policy.municipality import can_view_areas, get_areas_municipality_or_404  # noqa: F401
 from tsunagu.lib.wareki import format_wareki
 from tsunagu.municipality.models import Agency
 from tsunagu.people.models import HouseholdMembership, Person
@@ -581,3 +582,16 @@ def meeting_shared_persons(user, *, today=None) -> QuerySet[Person]:
 
 
 from tsunagu.access.policy.reports import can_edit_targets, can_read_reports  # noqa: E402,F401
+from tsunagu.access.policy.resources import (  # noqa: E402,F401
+    can_edit_register,
+    can_raise_gap,
+    can_view_gap_source,
+    get_gap_or_404,
+    get_organization_or_404,
+    get_resource_or_404,
+    register_edit_municipality_ids,
+    register_municipality_ids,
+    visible_gaps,
+    visible_organizations,
+    visible_resources,
+)

@@ -8,6 +8,7 @@ from django.urls import reverse
 from tsunagu.coordination import actions as coordination
 from tsunagu.coordination.actions import ScopeInput
 from tsunagu.meetings import actions as meetings
+from tsunagu.meetings import transitions as meeting_transitions
 from tsunagu.meetings.models import MeetingSession
 from tsunagu.municipality.models import MeetingBody
 
@@ -62,9 +63,11 @@ def decide(coordinator, body, case, text, *, days_ago):
     session = meetings.create_session(
         user=coordinator, body=body, date=TODAY - datetime.timedelta(days=days_ago), place="役場"
     )
-    meetings.set_status(user=coordinator, session=session, status=MeetingSession.Status.HELD)
-    if session.confidential:
-        meetings.add_attendance(user=coordinator, session=session, attendee=coordinator)
+    session = meeting_transitions.set_status(
+        user=coordinator, session=session, status=MeetingSession.Status.HELD
+    )
+    # A case decision needs the coordinating agency's attendance on record.
+    meetings.add_attendance(user=coordinator, session=session, attendee=coordinator)
     item = meetings.add_agenda_item(
         user=coordinator, session=session, kind="case", title=str(case), case=case
     )

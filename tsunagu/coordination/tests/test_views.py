@@ -112,7 +112,7 @@ def test_illegal_move_shows_japanese_refusal(client, coordinator, case):
     response = client.post(
         reverse("coordination:move", args=[case.pk]), {"to": "support"}, follow=True
     )
-    assert "「受付」から「支援実施」へは移れません" in response.content.decode()
+    assert "「受付」の事例を「支援実施」にはできません" in response.content.decode()
 
 
 def test_consent_is_recorded_through_the_form(client, coordinator, case, town):

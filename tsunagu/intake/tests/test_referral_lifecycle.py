@@ -11,7 +11,6 @@ from tsunagu.access.models import AuditEvent, Involvement
 from tsunagu.accounts.models import Role
 from tsunagu.intake import actions
 from tsunagu.intake.models import (
-    TRANSITIONS,
     ConsentStatus,
     FailureReason,
     Outcome,
@@ -20,7 +19,12 @@ from tsunagu.intake.models import (
     TaskStatus,
 )
 from tsunagu.intake.tests.factories import details
-from tsunagu.intake.transitions import TransitionRefused, transition
+from tsunagu.intake.transitions import (
+    REFERRAL_TASK,
+    TransitionRefused,
+    change_consultation,
+    transition,
+)
 from tsunagu.lib.workdays import add_working_days
 
 S = TaskStatus
@@ -35,12 +39,26 @@ def test_taking_a_consultation_grants_the_agency_an_involvement(consultation, to
     assert list(rows.values_list("agency_id", "ended_at")) == [(town.owner_agency.pk, None)]
 
 
-def test_closing_a_consultation_ends_its_involvement(consultation, owner):
-    actions.close_consultation(staff=owner, consultation=consultation)
-    row = Involvement.objects.get(source="consultation", source_id=consultation.pk)
-    assert row.ended_at is not None
-    with pytest.raises(actions.IntakeRefused, match="すでに終了"):
-        actions.close_consultation(staff=owner, consultation=consultation)
+def test_closing_a_consultation_ends_its_involvement_and_reopening_grants_it_again(
+    consultation, owner
+):
+    rows = Involvement.objects.filter(source="consultation", source_id=consultation.pk)
+    with pytest.raises(TransitionRefused, match="「この相談受付を終了する」には理由"):
+        change_consultation(actor=owner, consultation=consultation, to="closed")
+    change_consultation(actor=owner, consultation=consultation, to="closed", reason="解決")
+    assert rows.get().ended_at is not None
+    with pytest.raises(TransitionRefused, match="「終了」の相談受付を「終了」にはできません"):
+        change_consultation(actor=owner, consultation=consultation, to="closed", reason="x")
+    reopened = change_consultation(
+        actor=owner, consultation=consultation, to="open", reason="再度の相談"
+    )
+    assert reopened.is_open and rows.filter(ended_at__isnull=True).count() == 1
+    assert (
+        AuditEvent.objects.filter(
+            object_type="intake.consultation", object_id=str(consultation.pk), action="update"
+        ).count()
+        == 2
+    )
 
 
 def test_whole_lifecycle_to_got_help_records_every_step(task, owner, partner, town):
@@ -102,13 +120,13 @@ def test_people_cannot_expire_a_task(task, owner, partner):
 @pytest.mark.parametrize(
     ("path", "to", "kwargs", "message"),
     [
-        ([S.RECEIVED], S.DECLINED, {}, "「辞退」には理由"),
+        ([S.RECEIVED], S.DECLINED, {}, "「辞退する」には理由"),
         ([S.RECEIVED, S.ACCEPTED], S.FAILED, {"reason": "x"}, "理由の区分"),
         (
             [S.RECEIVED, S.ACCEPTED],
             S.FAILED,
             {"failure_reason": FailureReason.NOT_REACHED, "reason": " "},
-            "「不成立」には理由",
+            "「つながらなかった」には理由",
         ),
         ([S.RECEIVED, S.ACCEPTED, S.IN_PROGRESS], S.COMPLETED, {}, "結果"),
         ([S.RECEIVED, S.ACCEPTED, S.IN_PROGRESS], S.COMPLETED, {"outcome": "bogus"}, "結果"),
@@ -124,7 +142,7 @@ def test_missing_outcome_or_reason_is_refused(task, partner, path, to, kwargs, m
 
 
 def test_withdrawal_needs_a_reason_and_ends_recipient_access(task, owner, partner):
-    with pytest.raises(TransitionRefused, match="「取下げ」には理由"):
+    with pytest.raises(TransitionRefused, match="「取り下げる」には理由"):
         transition(actor=owner, task=task, to=S.WITHDRAWN)
     transition(actor=owner, task=task, to=S.WITHDRAWN, reason="本人が転出")
     assert referral_involvement(task).get().ended_at is not None
@@ -150,7 +168,7 @@ def test_failed_records_its_reason_code(task, partner):
 
 @pytest.mark.parametrize("terminal", [S.COMPLETED, S.DECLINED, S.FAILED, S.WITHDRAWN, S.EXPIRED])
 def test_no_move_leaves_a_terminal_state(terminal):
-    assert not [pair for pair in TRANSITIONS if pair[0] == terminal]
+    assert not REFERRAL_TASK.moves_from(terminal)
 
 
 def test_terminal_task_refuses_every_further_move(task, partner, owner):

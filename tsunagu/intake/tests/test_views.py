@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 
 from tsunagu.access import policy
 from tsunagu.access.models import AuditEvent
-from tsunagu.intake import actions
+from tsunagu.intake import actions, transitions
 from tsunagu.intake.models import Consultation, Outcome, TaskStatus
 from tsunagu.intake.tests.factories import details
 from tsunagu.intake.transitions import transition
@@ -41,7 +41,12 @@ def test_other_agencies_get_404_on_a_consultation(client, consultation, who, req
     client_for(client, request.getfixturevalue(who))
     url = reverse("intake:consultation_detail", args=[consultation.pk])
     assert client.get(url).status_code == 404
-    for name in ("consultation_close", "note_create", "coordination_request"):
+    for name in (
+        "consultation_close",
+        "consultation_reopen",
+        "note_create",
+        "coordination_request",
+    ):
         assert client.post(reverse(f"intake:{name}", args=[consultation.pk])).status_code == 404
     assert client.get(reverse("intake:referral_create", args=[consultation.pk])).status_code == 404
 
@@ -107,7 +112,6 @@ def test_recipient_access_ends_after_a_terminal_state(client, partner, referral,
     client_for(client, partner)
     url = reverse("intake:referral_detail", args=[referral.pk])
     assert client.get(url).status_code == 200
-    transition(actor=partner, task=task, to=S.RECEIVED)
     transition(actor=partner, task=task, to=S.ACCEPTED)
     transition(actor=partner, task=task, to=S.IN_PROGRESS)
     client.post(
@@ -138,16 +142,17 @@ def test_illegal_transition_through_the_ui_shows_the_japanese_message(client, pa
         {"to": S.COMPLETED, "outcome": Outcome.GOT_HELP},
         follow=True,
     )
+    # The redirect back to the sheet records its receipt (the recipient opened it).
     assert "「送付」の依頼を「完了」にはできません" in response.content.decode()
     task.refresh_from_db()
-    assert task.status == S.SENT
+    assert task.status == S.RECEIVED
 
 
 def test_decline_without_reason_is_refused_in_the_ui(client, partner, task):
     response = client_for(client, partner).post(
         reverse("intake:task_transition", args=[task.pk]), {"to": S.DECLINED}, follow=True
     )
-    assert "「辞退」には理由の入力が必要です" in response.content.decode()
+    assert "「辞退する」には理由の入力が必要です" in response.content.decode()
 
 
 def test_auditor_of_the_sender_cannot_withdraw(client, town, referral, task):
@@ -380,7 +385,9 @@ def test_consultation_list_opens_on_open_ones_and_pages_keep_the_choice(
     client, owner, town, consultation
 ):
     many_consultations(town, owner, n=3)
-    actions.close_consultation(staff=owner, consultation=consultation)
+    transitions.change_consultation(
+        actor=owner, consultation=consultation, to="closed", reason="対応を終えた"
+    )
     link = f'href="/intake/{consultation.pk}/"'
     client_for(client, owner)
     body = client.get(reverse("intake:consultation_list")).text
@@ -585,3 +592,40 @@ def test_consultation_page_signals_agencies_involved_with_the_person(
         .content.decode()
     )
     assert f"他機関で関わりあり(本人): {town.partner_agency.name}" in body
+
+
+# --- safe actions: 終了 asks for a reason, can be reopened, and confirms with a message ------
+
+
+def test_closing_asks_a_reason_and_reopening_is_offered(client, owner, consultation):
+    client_for(client, owner)
+    detail = reverse("intake:consultation_detail", args=[consultation.pk])
+    page = client.get(detail).content.decode()
+    assert '<summary class="btn btn-danger">この相談受付を終了する…</summary>' in page
+    close = reverse("intake:consultation_close", args=[consultation.pk])
+    response = client.post(close, {"reason": ""}, follow=True)
+    assert "「この相談受付を終了する」には理由の入力が必要です。" in response.content.decode()
+    response = client.post(close, {"reason": "包括での対応で解決した"}, follow=True)
+    page = response.content.decode()
+    assert "相談受付を終了しました。" in page and "理由: 包括での対応で解決した" in page
+    assert "相談受付を再開する…" in page
+    response = client.post(
+        reverse("intake:consultation_reopen", args=[consultation.pk]),
+        {"reason": "再び相談があった"},
+        follow=True,
+    )
+    assert "相談受付を再開しました。" in response.content.decode()
+    consultation.refresh_from_db()
+    assert consultation.is_open
+
+
+def test_auditor_of_the_agency_cannot_close(client, town, consultation):
+    from conftest import make_user
+
+    auditor = make_user("kansa3", town.owner_agency, "auditor")
+    response = client_for(client, auditor).post(
+        reverse("intake:consultation_close", args=[consultation.pk]), {"reason": "x"}
+    )
+    assert response.status_code in (403, 404)
+    consultation.refresh_from_db()
+    assert consultation.is_open

@@ -16,7 +16,7 @@ from tsunagu.coordination import actions as coordination
 from tsunagu.coordination.actions import ScopeInput
 from tsunagu.coordination.models import Part
 from tsunagu.intake.models import Consultation, CoordinationRequest, CoordinationStatus
-from tsunagu.meetings import actions
+from tsunagu.meetings import actions, transitions
 from tsunagu.meetings.models import MeetingSession
 from tsunagu.municipality.models import MeetingBody
 from tsunagu.people.models import Household, HouseholdMembership, Person
@@ -148,7 +148,9 @@ def member(town):
 def new_session(user, b, *, date=TODAY, status=MeetingSession.Status.HELD, **kw):
     session = actions.create_session(user=user, body=b, date=date, place="役場 会議室", **kw)
     if status != MeetingSession.Status.PLANNED:
-        actions.set_status(user=user, session=session, status=status)
+        session = transitions.set_status(
+            user=user, session=session, status=status, reason="都合により"
+        )
     return session
 
 

@@ -20,6 +20,7 @@ def regular_item(coordinator, owner, town, kobayashi, case):
     give_consent(case, coordinator, agencies=[town.owner_agency], bodies=[body])
     session = new_session(coordinator, body)
     actions.add_attendance(user=coordinator, session=session, attendee=owner)
+    actions.add_attendance(user=coordinator, session=session, attendee=coordinator)
     item = actions.add_agenda_item(
         user=coordinator, session=session, kind="case", title="山田さん世帯", case=case
     )

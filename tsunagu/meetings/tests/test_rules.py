@@ -10,7 +10,7 @@ from tsunagu.access import policy
 from tsunagu.access.models import AuditEvent
 from tsunagu.coordination import actions as coordination
 from tsunagu.coordination.models import Part
-from tsunagu.meetings import actions
+from tsunagu.meetings import actions, transitions
 from tsunagu.meetings.actions import MeetingRefused
 from tsunagu.meetings.models import AgendaItem, MeetingSession
 
@@ -128,7 +128,7 @@ def test_shared_information_ends_when_next_session_is_held(
 
     planned = new_session(coordinator, hokuei, status=MeetingSession.Status.PLANNED)
     assert policy.can_view_person(owner, son)  # a planned session does not end it
-    actions.set_status(user=coordinator, session=planned, status=MeetingSession.Status.HELD)
+    transitions.set_status(user=coordinator, session=planned, status=MeetingSession.Status.HELD)
     assert not policy.can_view_person(owner, son)
     assert not policy.visible_persons(owner).filter(pk=focus_person.pk).exists()
     assert f"/people/{son.pk}/" not in client.get(search, {"q": son.family_name}).text
@@ -272,6 +272,8 @@ def test_withdrawn_consent_takes_the_case_off_further_decisions(
         user=coordinator, session=session, kind="case", title="協議", case=case
     )
     actions.save_minutes(user=coordinator, session=session, text="協議した。")
+    actions.add_attendance(user=coordinator, session=session, attendee=coordinator)
+    transitions.set_status(user=coordinator, session=session, status=MeetingSession.Status.HELD)
     coordination.withdraw_consent(consent=consent, by=coordinator, reason="本人の申し出")
     with pytest.raises(MeetingRefused, match="撤回"):
         actions.record_decision(

@@ -49,7 +49,7 @@ def test_fixture_profile_loads_parties_programmes_and_meeting_bodies(loaded):
     assert kinds == {"department": 4, "organisation": 2, "agency": 3, "partner": 2}
     assert loaded.programmes.count() == 8
     assert Delivery.objects.filter(programme__municipality=loaded).count() == 9
-    assert loaded.meeting_bodies.count() == 5
+    assert loaded.meeting_bodies.filter(declaration=None).count() == 7
     assert loaded.plan_start_fy == 2025 and loaded.plan_end_fy == 2027
     assert [s.name for s in loaded.stages.all()] == ["立ち上げ期", "充実期"]
 
@@ -193,10 +193,11 @@ BROKEN = [
     ),
     (
         "unknown_key",
-        lambda d: d["meeting_bodies"][0].__setitem__("chair", "福祉課"),
-        "minato.yaml: meeting_bodies[0].chair: 「chair」は使えない項目です(使える項目: name, "
+        lambda d: d["meeting_bodies"][0].__setitem__("chairman", "福祉課"),
+        "minato.yaml: meeting_bodies[0].chairman: 「chairman」は使えない項目です(使える項目: name, "
         "functions, consent, frequency, convener, operating_form, form_note, department, "
-        "members, members_note, other_members, purpose, parent)",
+        "members, members_note, other_members, purpose, parent, areas, per_area, "
+        "instance_names, status, concluded_on, conclusion, chair, chair_note, member_count)",
     ),
     (
         "member_not_declared",
@@ -229,8 +230,8 @@ BROKEN = [
     ),
     (
         "project_out_of_range",
-        lambda d: d["programmes"][0].__setitem__("project", 6),
-        "minato.yaml: programmes[0].project: 「6」は法定事業として使えません(1・2・3・4・5のいずれか)",
+        lambda d: d["programmes"][0].__setitem__("project", 7),
+        "minato.yaml: programmes[0].project: 「7」は法定事業として使えません(1・2・3・4・5・6のいずれか)",
     ),
     (
         "sub_item_on_project_2",
@@ -301,7 +302,8 @@ BROKEN = [
     (
         "sites_not_a_number",
         lambda d: d["agencies"][0].__setitem__("sites", "1箇所"),
-        "minato.yaml: agencies[0].sites: 「1箇所」は整数で書いてください",
+        "minato.yaml: agencies[0].sites: 「1箇所」は数ではありません。"
+        "拠点数を計画の表記のまま書くときは sites_note に書いてください",
     ),
     (
         "missing_top_level_key",
@@ -387,7 +389,7 @@ def test_load_profile_command_prints_every_error_and_exits_non_zero(loaded, tmp_
 def test_load_profile_command_prints_a_summary():
     stdout = io.StringIO()
     call_command("load_profile", str(FIXTURE), stdout=stdout)
-    assert "実施事業 8(実施体制 9 行)・会議体 5" in stdout.getvalue()
+    assert "実施事業 8(実施体制 9 行)・会議体 7・圏域 4" in stdout.getvalue()
     assert Municipality.objects.filter(slug="minato").exists()
 
 

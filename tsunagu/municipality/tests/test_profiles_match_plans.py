@@ -1,6 +1,7 @@
 """Each real profile (profiles/*.yaml) against its plan: it loads, its structure contains the
 rows of profiles/facts/NAME.csv, its meeting bodies match profiles/facts/NAME_meetings.csv,
-and every name it declares appears in the plan text profiles/seeds/NAME.txt."""
+its 圏域 are exactly profiles/facts/NAME_areas.csv (nothing invented), and every name it
+declares appears in the plan text profiles/seeds/NAME.txt."""
 
 import csv
 import io
@@ -19,6 +20,7 @@ from tsunagu.municipality.selectors import STRUCTURE_HEADER
 PROFILES_DIR = Path(settings.BASE_DIR) / "profiles"
 PROFILES = sorted(PROFILES_DIR.glob("*.yaml"))
 MEETINGS_HEADER = ["会議体", "機能", "本人同意", "開催頻度"]
+AREAS_HEADER = ["階層", "計画上の数", "圏域", "上位の圏域"]
 
 pytestmark = pytest.mark.parametrize("path", PROFILES, ids=[p.stem for p in PROFILES])
 
@@ -85,6 +87,33 @@ def test_meeting_bodies_match_the_plan_facts(path):
     assert not mismatches, "\n".join(mismatches)
 
 
+@pytest.mark.django_db
+def test_areas_are_exactly_the_plan_facts(path):
+    facts = read_csv(PROFILES_DIR / "facts" / f"{path.stem}_areas.csv", AREAS_HEADER)
+    municipality = loaded(path)
+    produced = set()
+    for level in municipality.area_levels.all():
+        count = str(level.stated_count or "")
+        areas = level.areas.filter(in_profile=True).select_related("parent")
+        produced |= {
+            (level.name, count, a.name, a.parent.name if a.parent else "") for a in areas
+        } or {(level.name, count, "", "")}
+    expected = {tuple(normalise(row[h]) for h in AREAS_HEADER) for row in facts}
+    produced = {tuple(normalise(v) for v in row) for row in produced}
+    assert produced == expected, (
+        f"facts にない圏域: {produced - expected} / 読み込まれない圏域: {expected - produced}"
+    )
+
+
+def _staff_and_baseline_words(data: dict) -> list[tuple[str, str]]:
+    words = []
+    for key in (*PARTY_LISTS, "programmes"):
+        for i, entry in enumerate(data.get(key) or []):
+            words += [(f"{key}[{i}].staff", s["role"]) for s in entry.get("staff") or []]
+            words += [(f"{key}[{i}].baselines", b["label"]) for b in entry.get("baselines") or []]
+    return words
+
+
 def test_every_declared_name_appears_in_the_plan_text(path):
     data = read_profile(path)
     seed = PROFILES_DIR / "seeds" / f"{path.stem}.txt"
@@ -92,8 +121,14 @@ def test_every_declared_name_appears_in_the_plan_text(path):
     plan = normalise(seed.read_text(encoding="utf-8"))
     names = [
         (f"{key}[{i}]", entry["name"])
-        for key in (*PARTY_LISTS, "programmes", "meeting_bodies")
+        for key in (*PARTY_LISTS, "programmes", "meeting_bodies", "areas")
         for i, entry in enumerate(data.get(key) or [])
     ]
+    names += [
+        (f"meeting_bodies[{i}].instance_names", name)
+        for i, entry in enumerate(data.get("meeting_bodies") or [])
+        for name in (entry.get("instance_names") or {}).values()
+    ]
+    names += _staff_and_baseline_words(data)
     missing = [f"{where}: {name}" for where, name in names if normalise(name) not in plan]
     assert not missing, "計画書にない名称:\n" + "\n".join(missing)

@@ -6,7 +6,9 @@ from django.db import connection, transaction
 
 from tsunagu.demo import builder, cases, casework
 from tsunagu.demo.meetings import MeetingDemo
-from tsunagu.municipality.models import Municipality
+from tsunagu.demo.resources import create_resources
+from tsunagu.municipality.models import Agency, Municipality
+from tsunagu.municipality.profile import profile_slug
 from tsunagu.people.models import Person
 
 
@@ -15,18 +17,26 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "--profile", required=True, help="読み込み済みの自治体プロファイル名 (例: kobayashi)"
+            "--profile",
+            required=True,
+            help="読み込み済みの自治体プロファイル名 (例: kobayashi) または YAML ファイルのパス",
         )
         parser.add_argument("--scale", choices=sorted(builder.SCALES), default="small")
         parser.add_argument("--seed", type=int, default=1)
         parser.add_argument("--today", help="基準日 (YYYY-MM-DD)。既定は実行日")
 
     def handle(self, *args, profile, scale, seed, today, **options):
-        municipality = Municipality.objects.filter(slug=profile).first()
+        municipality = Municipality.objects.filter(slug=profile_slug(profile)).first()
         if municipality is None:
             raise CommandError(
                 f"自治体プロファイル「{profile}」が読み込まれていません。先に "
                 f"python manage.py load_profile {profile} を実行してください。"
+            )
+        missing = missing_for_demo(municipality)
+        if missing:
+            raise CommandError(
+                f"プロファイル「{municipality.slug}」ではデモデータを作れません:\n"
+                + "\n".join(f"  ・{line}" for line in missing)
             )
         base_day = datetime.date.fromisoformat(today) if today else datetime.date.today()
         with transaction.atomic():
@@ -46,6 +56,11 @@ class Command(BaseCommand):
                     f"つなぐシート {made.get('referrals', 0)} 件を登録しました。"
                 )
                 self._seed_cases(municipality, scale=scale, seed=seed, today=base_day)
+                made = create_resources(municipality, scale=scale, seed=seed, today=base_day)
+                self.stdout.write(
+                    f"社会資源 {made['resources']} 件(開催記録 {made['records']} 件)、"
+                    f"不足資源 {made['gaps']} 件を登録しました。"
+                )
         # Fresh bulk-loaded tables have no planner statistics until autovacuum gets to them;
         # without them PostgreSQL picks nested loops that are quadratic in the table size.
         # VACUUM also sets the visibility map, so counts (ページ送りの件数) are index-only:
@@ -59,10 +74,7 @@ class Command(BaseCommand):
     def _seed_cases(self, municipality, *, scale, seed, today):
         case_builder = cases.make_builder(municipality, seed=seed, today=today)
         if case_builder is None:
-            self.stdout.write(
-                "多機関協働の事例は作成しません(運用設定 coordinating_agency の機関に"
-                "コーディネーターがいません)。"
-            )
+            self.stdout.write(coordination_gap(municipality))
             return
         meetings = MeetingDemo(case_builder)
         if not meetings.wire() and municipality.setting("plan_approval_without_meeting", False):
@@ -79,6 +91,32 @@ class Command(BaseCommand):
         self.stdout.write(f"{pad('ユーザー名', 28)}{pad('役割', 26)}所属")
         for login in logins:
             self.stdout.write(f"{pad(login.username, 28)}{pad(login.role, 26)}{login.agency}")
+
+
+def missing_for_demo(municipality: Municipality) -> list[str]:
+    """What the profile lacks for any demo data, in Japanese (empty when nothing is)."""
+    if municipality.agencies.filter(in_profile=True, kind=Agency.Kind.AGENCY).exists():
+        return []
+    return ["支援関係機関がありません(プロファイルの agencies に相談を受ける機関を書いてください)"]
+
+
+def coordination_gap(municipality: Municipality) -> str:
+    """Why no 多機関協働 cases can be made, in Japanese."""
+    name = municipality.setting("coordinating_agency")
+    if not name:
+        return (
+            "多機関協働の事例は作成しません(多機関協働の依頼先がありません。プロファイルの "
+            "settings に coordinating_agency を書いてください)。"
+        )
+    if not municipality.agencies.filter(in_profile=True, name=name).exists():
+        return (
+            f"多機関協働の事例は作成しません(coordinating_agency の機関「{name}」が"
+            "プロファイルにありません)。"
+        )
+    return (
+        "多機関協働の事例は作成しません(運用設定 coordinating_agency の機関に"
+        "コーディネーターがいません)。"
+    )
 
 
 def pad(text: str, width: int) -> str:

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("coordination", "0002_case_notes"),
+        ("coordination", "0003_casemember_end_reason"),
     ]
 
     operations = [

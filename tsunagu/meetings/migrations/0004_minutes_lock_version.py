@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("meetings", "0001_initial"),
+        ("meetings", "0003_resource_gap_stages"),
     ]
 
     operations = [
