@@ -115,7 +115,10 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "tsunagu.accounts.context_processors.current_memberships",
             ],
-            "libraries": {"wareki": "tsunagu.lib.wareki_tags"},
+            "libraries": {
+                "wareki": "tsunagu.lib.wareki_tags",
+                "pagination": "tsunagu.lib.pagination_tags",
+            },
         },
     },
 ]

@@ -550,7 +550,7 @@ CASE_LISTS = [
 
 def case_sql(conn, pk, agency_id, user_id):
     head = conn.execute(
-        """select c.id, c.title, c.summary, c.stage, c.policy, c.opened_at, c.household_id,
+        """select c.id, c.title, c.summary, c.stage, c.support_policy, c.opened_at, c.household_id,
                   c.municipality_id, p.family_name, p.given_name, p.family_kana, p.given_kana,
                   h.name, a.name, u.display_name, l.name
            from coordination_case c join people_person p on p.id = c.focus_person_id

@@ -1,11 +1,12 @@
 from django import forms
 
 from tsunagu.accounts.models import User
+from tsunagu.lib.forms import IdField
 from tsunagu.people.forms import WarekiDateField
 
 
 class AuditSearchForm(forms.Form):
-    person_id = forms.IntegerField(label="本人ID", required=False, min_value=1, max_value=2**53)
+    person_id = IdField(label="本人ID")
     user = forms.ModelChoiceField(
         User.objects.none(), label="利用者", required=False, empty_label="(すべて)"
     )

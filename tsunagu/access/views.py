@@ -52,15 +52,8 @@ def audit_log(request):
         filters={k: str(v.pk if hasattr(v, "pk") else v) for k, v in data.items() if v},
         page=page.number,
     )
-    params = request.GET.copy()
-    params.pop("page", None)
     return render(
         request,
         "access/audit_log.html",
-        {
-            "form": form,
-            "page": page,
-            "querystring": params.urlencode(),
-            "municipal": policy.is_municipal_auditor(request.user),
-        },
+        {"form": form, "page": page, "municipal": policy.is_municipal_auditor(request.user)},
     )

@@ -19,7 +19,9 @@ from tsunagu.access.models import Involvement
 from tsunagu.intake.actions import IntakeRefused, send_referral
 from tsunagu.intake.models import CoordinationRequest, CoordinationStatus
 from tsunagu.intake.transitions import decide_request
+from tsunagu.lib.conflicts import Stale, save_if_unchanged
 from tsunagu.lib.lifecycle import Step, TransitionRefused, run
+from tsunagu.lib.wareki import format_wareki_time
 from tsunagu.municipality.models import Agency, MeetingBody
 
 from . import transitions
@@ -52,16 +54,17 @@ class CaseError(Exception):
     """A refused workflow step; ``str(error)`` is the Japanese reason shown to the user."""
 
 
-class StalePlan(CaseError):
+class StalePlan(CaseError, Stale):
     """Someone saved the plan after this editor loaded it (optimistic lock)."""
 
     def __init__(self, current: SupportPlan):
         self.current = current
         who = current.updated_by or current.author
-        super().__init__(
+        CaseError.__init__(
+            self,
             f"このプランは編集中に{who}さんが保存しました"
-            f"({timezone.localtime(current.updated_at):%Y年%m月%d日 %H:%M})。"
-            "あなたの変更は保存していません。相手の変更を確認してから、もう一度入力してください。"
+            f"({format_wareki_time(current.updated_at)})。"
+            "あなたの変更は保存していません。相手の変更を確認してから、もう一度入力してください。",
         )
 
 
@@ -361,15 +364,26 @@ def withdraw_consent(*, consent: Consent, by, reason: str) -> Consent:
 
 @transaction.atomic
 def save_assessment(
-    *, case: Case, by, data: dict, members: Sequence[dict], problems: Sequence[dict]
+    *,
+    case: Case,
+    by,
+    data: dict,
+    members: Sequence[dict],
+    problems: Sequence[dict],
+    based_on: int | None = None,
 ) -> Assessment:
-    """Record a new version of the assessment; earlier versions are kept as written."""
+    """Record a new version of the assessment; earlier versions are kept as written.
+    ``based_on``: the version the editor started from (None for the first); a newer one
+    saved meanwhile refuses this one (``Stale``) instead of silently superseding it."""
     require_change(by, case)
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    latest = case.latest_assessment()
+    if latest is not None and latest.version != based_on:
+        raise Stale(latest)
     if case.current_consent() is None and case.stage not in (Stage.CONFERENCE, Stage.WATCHING):
         raise CaseError(
             "本人同意がないためアセスメントを記録できません: " + missing_consent_reason(case)
         )
-    latest = case.latest_assessment()
     fields = {k: data.get(k, "") for k in ASSESSMENT_TEXT_FIELDS}
     assessment = Assessment.objects.create(
         case=case,
@@ -442,10 +456,9 @@ def update_plan(
         raise CaseError("確定したプランは編集できません。再プランを作成してください。")
     _check_assignment_agencies(case, assignments)
     values = {k: data[k] for k in PLAN_TEXT_FIELDS if k in data}
-    saved = SupportPlan.objects.filter(
-        pk=plan.pk, lock_version=expected_version, status=PlanStatus.DRAFT
-    ).update(**values, lock_version=expected_version + 1, updated_by=by, updated_at=timezone.now())
-    if not saved:
+    if not save_if_unchanged(
+        plan, expected_version, **values, updated_by=by, updated_at=timezone.now()
+    ):
         raise StalePlan(SupportPlan.objects.get(pk=plan.pk))
     plan.refresh_from_db()
     plan.assignments.all().delete()
@@ -484,6 +497,7 @@ def approve_plan(*, plan: SupportPlan, approver, decision=None, note: str = "") 
     _check_assignment_agencies(case, rows)
     case.plans.filter(status=PlanStatus.CONFIRMED).update(status=PlanStatus.SUPERSEDED)
     plan.status = PlanStatus.CONFIRMED
+    plan.lock_version += 1  # an edit form still open on the draft is now stale
     plan.approval = SupportPlan.Approval.MEETING if decision else SupportPlan.Approval.RECORDED
     plan.approved_by = approver
     plan.approved_at = timezone.now()
@@ -491,6 +505,7 @@ def approve_plan(*, plan: SupportPlan, approver, decision=None, note: str = "") 
     if decision is not None:
         plan.decision_ref = str(decision)[:200]
         plan.decision_pk = decision.pk
+        plan.deliberated_on = decision.session.date
     plan.save()
     for row in rows:
         if row["agency"].pk != case.coordinating_agency_id:

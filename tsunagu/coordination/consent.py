@@ -13,13 +13,9 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
+from tsunagu.lib.wareki import format_wareki
+
 from .models import Case, Consent, Part
-
-
-def jp_date(value) -> str:
-    if isinstance(value, datetime.datetime):
-        value = timezone.localdate(value)
-    return f"{value.year}年{value.month}月{value.day}日"
 
 
 @dataclass(frozen=True)
@@ -38,10 +34,10 @@ def missing_consent_reason(case: Case, on: datetime.date | None = None) -> str:
     if latest is None:
         return "この事例には本人同意が記録されていません。"
     if latest.withdrawn_at is not None:
-        return f"本人同意は{jp_date(latest.withdrawn_at)}に撤回されています。"
+        return f"本人同意は{format_wareki(timezone.localdate(latest.withdrawn_at))}に撤回されています。"
     if latest.expires_on is not None and latest.expires_on < on:
-        return f"本人同意の有効期限({jp_date(latest.expires_on)})が過ぎています。"
-    return f"本人同意の同意日({jp_date(latest.given_on)})がまだ来ていません。"
+        return f"本人同意の有効期限({format_wareki(latest.expires_on)})が過ぎています。"
+    return f"本人同意の同意日({format_wareki(latest.given_on)})がまだ来ていません。"
 
 
 def consent_covers(

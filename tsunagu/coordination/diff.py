@@ -1,9 +1,10 @@
-"""Differences between two plan versions, and between a stale edit and the saved plan."""
+"""Differences between two plan versions (the plan page's 「前の版からの変更」)."""
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass
+
+from tsunagu.lib.conflicts import text_ops
 
 from .models import PLAN_TEXT_FIELDS, SupportPlan
 
@@ -24,20 +25,6 @@ def _text(value) -> str:
     return str(value)
 
 
-def _ops(before: str, after: str) -> list[tuple[str, str]]:
-    out: list[tuple[str, str]] = []
-    matcher = difflib.SequenceMatcher(a=before, b=after, autojunk=False)
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        if tag == "equal":
-            out.append(("equal", before[i1:i2]))
-            continue
-        if i2 > i1:
-            out.append(("delete", before[i1:i2]))
-        if j2 > j1:
-            out.append(("insert", after[j1:j2]))
-    return out
-
-
 def _label(field: str) -> str:
     return str(getattr(SupportPlan._meta.get_field(field), "verbose_name", field))
 
@@ -47,7 +34,7 @@ def _field_changes(before: dict, after: dict) -> list[FieldChange]:
     for field in PLAN_TEXT_FIELDS:
         b, a = _text(before.get(field)), _text(after.get(field))
         if b != a:
-            changes.append(FieldChange(_label(field), b, a, _ops(b, a)))
+            changes.append(FieldChange(_label(field), b, a, text_ops(b, a)))
     return changes
 
 
@@ -75,8 +62,3 @@ def plan_changes(previous: SupportPlan, plan: SupportPlan) -> PlanChanges:
         added_rows=sorted(after - before),
         removed_rows=sorted(before - after),
     )
-
-
-def stale_view(current: SupportPlan, submitted: dict) -> list[FieldChange]:
-    """Fields where the saved plan (the other's edit) differs from what this editor sent."""
-    return _field_changes(_values(current), submitted)

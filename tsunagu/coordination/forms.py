@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
+from tsunagu.lib.forms import refuse_before, refuse_future
 from tsunagu.municipality.models import Agency, MeetingBody
 
 from .models import (
@@ -86,6 +87,12 @@ class ConsentForm(forms.ModelForm):
         )
         self.scope_rows.append((name, recipient))
 
+    def clean(self):
+        data = super().clean()
+        refuse_future(self, "given_on")
+        refuse_before(self, "expires_on", "given_on", "同意日")
+        return data
+
     def main_fields(self):
         return [self[name] for name in self.Meta.fields]
 
@@ -106,6 +113,13 @@ class WithdrawForm(forms.Form):
 
 
 class AssessmentForm(forms.ModelForm):
+    lock_version = forms.IntegerField(widget=forms.HiddenInput, required=False)  # based on
+
+    def clean(self):
+        data = super().clean()
+        refuse_future(self, "assessed_on")
+        return data
+
     care_flags = forms.MultipleChoiceField(
         label="ケアの課題",
         choices=[(f, f) for f in CARE_FLAGS],
@@ -152,8 +166,9 @@ class ProblemRowForm(forms.ModelForm):
         widgets = {"background": forms.Textarea(attrs={"rows": 2})}
 
 
-MemberRowFormSet = forms.formset_factory(MemberRowForm, extra=2)
-ProblemRowFormSet = forms.formset_factory(ProblemRowForm, extra=2)
+# A new assessment version starts from the previous one's rows; 削除 removes one.
+MemberRowFormSet = forms.formset_factory(MemberRowForm, extra=2, can_delete=True)
+ProblemRowFormSet = forms.formset_factory(ProblemRowForm, extra=2, can_delete=True)
 
 
 class PlanForm(forms.ModelForm):
@@ -210,6 +225,11 @@ class CaseNoteForm(forms.ModelForm):
         fields = ["date", "means", "counterpart", "content"]
         widgets = {"date": DATE, "content": TEXT}
 
+    def clean(self):
+        data = super().clean()
+        refuse_future(self, "date")
+        return data
+
 
 class MonitoringForm(forms.ModelForm):
     class Meta:
@@ -244,6 +264,12 @@ class MonitoringForm(forms.ModelForm):
             )
             self.assignment_rows.append((a, self[f"status_{a.pk}"], self[f"progress_{a.pk}"]))
 
+    def clean(self):
+        data = super().clean()
+        refuse_future(self, "reviewed_on")
+        refuse_before(self, "next_review_on", "reviewed_on", "モニタリング実施日")
+        return data
+
     def main_fields(self):
         return [self[name] for name in self.Meta.fields]
 
@@ -269,6 +295,11 @@ class ClosureForm(forms.ModelForm):
         self.fields["hand_back_to"].queryset = agencies_of(case.municipality_id).exclude(
             pk=case.coordinating_agency_id
         )
+
+    def clean(self):
+        data = super().clean()
+        refuse_future(self, "closed_on")
+        return data
 
 
 class TieForm(forms.ModelForm):

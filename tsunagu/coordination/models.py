@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from tsunagu.intake.models import ContactNote
+from tsunagu.lib.wareki import format_wareki
 from tsunagu.municipality.models import Agency, MeetingBody, Municipality
 
 
@@ -83,7 +84,7 @@ class Case(models.Model):
     stage = models.CharField(
         "段階", max_length=20, choices=Stage.choices, default=Stage.RECEIVED, db_index=True
     )
-    policy = models.TextField("支援方針", blank=True)
+    support_policy = models.TextField("支援方針", blank=True)
     opened_at = models.DateTimeField("開始日時")
     closed_at = models.DateTimeField("終結日時", null=True, blank=True)
 
@@ -218,12 +219,7 @@ class Consent(models.Model):
         ordering = ["-given_on", "-pk"]
 
     def __str__(self) -> str:
-        return f"{self.given_on} {self.get_method_display()}"
-
-    def is_valid_on(self, on: datetime.date) -> bool:
-        if self.withdrawn_at is not None or self.given_on > on:
-            return False
-        return self.expires_on is None or self.expires_on >= on
+        return f"{format_wareki(self.given_on)} {self.get_method_display()}"
 
 
 class ConsentScope(models.Model):
@@ -414,6 +410,7 @@ class SupportPlan(models.Model):
         verbose_name="承認者",
     )
     approved_at = models.DateTimeField("確定日時", null=True, blank=True)
+    deliberated_on = models.DateField("協議日", null=True, blank=True)  # the meeting's date
     decision_ref = models.CharField("会議の決定", max_length=200, blank=True)
     decision_pk = models.BigIntegerField("決定ID", null=True, blank=True)
     approval_note = models.TextField("承認の記録", blank=True)
@@ -440,10 +437,6 @@ class SupportPlan(models.Model):
     @property
     def is_editable(self) -> bool:
         return self.status == PlanStatus.DRAFT
-
-    @property
-    def is_current(self) -> bool:
-        return self.status == PlanStatus.CONFIRMED
 
 
 PLAN_TEXT_FIELDS = [

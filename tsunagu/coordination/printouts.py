@@ -14,12 +14,14 @@ from io import BytesIO
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 
 from tsunagu.access import audit, policy
 from tsunagu.lib.exports import safe_cell
 from tsunagu.lib.pdf import render_pdf
+from tsunagu.lib.wareki import format_wareki
 
 from . import ecomap
 from .models import ASSESSMENT_TEXT_FIELDS, PLAN_TEXT_FIELDS, Assessment, Part, SupportPlan
@@ -88,7 +90,7 @@ def assessment_xlsx(request, pk):
     sheet.pairs(
         [
             ("版", f"第{a.version}版"),
-            ("アセスメント日", f"{a.assessed_on:%Y-%m-%d}"),
+            ("アセスメント日", format_wareki(a.assessed_on)),
             ("アセスメント者", str(a.assessed_by)),
         ]
     )
@@ -130,7 +132,7 @@ def _role_rows(plan: SupportPlan) -> list[list]:
             str(r.agency),
             r.staff,
             r.frequency,
-            f"{r.until:%Y-%m-%d}" if r.until else "",
+            format_wareki(r.until),
             r.get_status_display(),
         ]
         for r in plan.assignments.select_related("agency")
@@ -145,7 +147,8 @@ def _approval_text(plan: SupportPlan) -> str:
     if not plan.approved_at:
         return "未確定(案)"
     basis = plan.decision_ref or plan.approval_note
-    return f"{plan.approved_at:%Y-%m-%d} {plan.get_approval_display()} {basis}".strip()
+    day = plan.deliberated_on or timezone.localdate(plan.approved_at)
+    return f"{format_wareki(day)} {plan.get_approval_display()} {basis}".strip()
 
 
 @login_required
@@ -174,7 +177,7 @@ def plan_xlsx(request, pk):
     sheet.pairs(
         [
             ("回数", f"{plan.kind_label}(第{plan.number}版)"),
-            ("作成日", f"{plan.created_on:%Y-%m-%d}"),
+            ("作成日", format_wareki(plan.created_on)),
             ("作成機関・作成者", f"{case.coordinating_agency} {plan.author}"),
             ("主担当機関", str(case.lead_agency or "")),
             *_plan_rows(plan),
@@ -213,7 +216,7 @@ def notes_xlsx(request, pk):
         ["日付", "手段", "相手方", "内容", "記録者"],
         [
             [
-                f"{n.date:%Y-%m-%d}",
+                format_wareki(n.date),
                 n.get_means_display(),
                 n.counterpart,
                 n.content,
@@ -249,7 +252,7 @@ class _Sheet:
             [
                 ("事例", f"{case.title}(事例番号 {case.pk})"),
                 ("本人氏名", f"{person.full_name}({person.full_kana})"),
-                ("生年月日", f"{person.birth_date:%Y-%m-%d}" if person.birth_date else ""),
+                ("生年月日", format_wareki(person.birth_date)),
                 ("多機関協働事業者", str(case.coordinating_agency)),
             ]
         )

@@ -15,7 +15,6 @@ urlpatterns = [
     path("<int:pk>/team/<int:agency_pk>/end/", views.end_member, name="end_member"),
     path("<int:pk>/ties/add/", views.add_tie, name="add_tie"),
     path("<int:pk>/ties/form/", views.tie_form, name="tie_form"),
-    path("<int:pk>/ecomap.svg", views.ecomap_svg, name="ecomap"),
     path("<int:pk>/consent/new/", views.consent_new, name="consent_new"),
     path("consent/<int:pk>/withdraw/", views.consent_withdraw, name="consent_withdraw"),
     path("<int:pk>/assessment/new/", views.assessment_new, name="assessment_new"),

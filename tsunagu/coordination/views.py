@@ -6,15 +6,17 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from tsunagu.access import audit, policy
 from tsunagu.intake.models import CoordinationRequest, CoordinationStatus
 from tsunagu.intake.transitions import COORDINATION_REQUEST, request_sides
+from tsunagu.lib.conflicts import Stale, conflict, display, posted_version
 from tsunagu.lib.lists import head
+from tsunagu.lib.redirects import redirect_next
 from tsunagu.outreach import selectors as outreach
 from tsunagu.people.models import Person
 
@@ -344,13 +346,6 @@ def add_tie(request, pk):
     return redirect("coordination:case", pk=case.pk)
 
 
-@login_required
-def ecomap_svg(request, pk):
-    case = policy.get_case_or_404(request.user, pk, part=Part.BASIC)
-    audit.log(request.user, "view", case, person=case.focus_person_id, purpose="エコマップ")
-    return HttpResponse(ecomap.render_svg(case), content_type="image/svg+xml; charset=utf-8")
-
-
 # --- consent ---------------------------------------------------------------------------
 
 
@@ -409,31 +404,78 @@ def assessment_new(request, pk):
     case = policy.get_case_or_404(request.user, pk)
     actions.require_change(request.user, case)
     latest = case.latest_assessment()
+    post = request.POST or None
+    form, member_set, problem_set = _assessment_forms(case, latest, post)
+    stale = None
+    try:
+        if post:
+            based_on = posted_version(post)
+            if latest is not None and based_on != latest.version:
+                raise Stale(latest)
+            if form.is_valid() and member_set.is_valid() and problem_set.is_valid():
+                assessment = actions.save_assessment(
+                    case=case,
+                    by=request.user,
+                    data=form.cleaned_data,
+                    members=_kept_rows(member_set),
+                    problems=_kept_rows(problem_set),
+                    based_on=based_on,
+                )
+                messages.success(request, f"アセスメント第{assessment.version}版を記録しました。")
+                return redirect("coordination:case", pk=case.pk)
+    except Stale as error:
+        stale = _assessment_conflict(form, member_set, problem_set, error.current)
+        form, member_set, problem_set = _assessment_forms(case, error.current)
+    except CaseError as error:
+        form.add_error(None, str(error))
+    audit.log(request.user, "view", case, person=case.focus_person_id, purpose="アセスメント入力")
+    context = {
+        "case": case,
+        "form": form,
+        "member_set": member_set,
+        "problem_set": problem_set,
+        "conflict": stale,
+    }
+    return render(request, "coordination/assessment_form.html", context)
+
+
+def _assessment_forms(case: Case, latest: Assessment | None, post=None):
+    """The assessment form and its two tables, starting from the latest version."""
     if latest:
-        initial = forms.AssessmentForm(instance=latest).initial
+        initial = {**forms.AssessmentForm(instance=latest).initial, "lock_version": latest.version}
         members = list(latest.members.values(*forms.MemberRowForm.Meta.fields))
         problems = list(latest.problems.values(*forms.ProblemRowForm.Meta.fields))
     else:
         initial, members, problems = {}, _member_initial(case), []
-    post = request.POST or None
-    form = forms.AssessmentForm(post, initial=initial)
-    member_set = forms.MemberRowFormSet(post, initial=members, prefix="m")
-    problem_set = forms.ProblemRowFormSet(post, initial=problems, prefix="p")
-    if post and form.is_valid() and member_set.is_valid() and problem_set.is_valid():
-        rows = [f.cleaned_data for f in member_set if f.has_changed() and f.cleaned_data]
-        issues = [f.cleaned_data for f in problem_set if f.has_changed() and f.cleaned_data]
-        try:
-            assessment = actions.save_assessment(
-                case=case, by=request.user, data=form.cleaned_data, members=rows, problems=issues
-            )
-        except CaseError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, f"アセスメント第{assessment.version}版を記録しました。")
-            return redirect("coordination:case", pk=case.pk)
-    audit.log(request.user, "view", case, person=case.focus_person_id, purpose="アセスメント入力")
-    context = {"case": case, "form": form, "member_set": member_set, "problem_set": problem_set}
-    return render(request, "coordination/assessment_form.html", context)
+    return (
+        forms.AssessmentForm(post, initial=initial),
+        forms.MemberRowFormSet(post, initial=members, prefix="m"),
+        forms.ProblemRowFormSet(post, initial=problems, prefix="p"),
+    )
+
+
+def _table_lines(formset, rows) -> str:
+    columns = list(formset.form.Meta.fields)
+    return "\n".join(" / ".join(display(row.get(k)) for k in columns) for row in rows)
+
+
+def _assessment_conflict(form, member_set, problem_set, latest: Assessment):
+    extra = []
+    for label, formset, saved in [
+        ("世帯の状況", member_set, latest.members.values()),
+        ("課題の整理", problem_set, latest.problems.values()),
+    ]:
+        mine = _table_lines(formset, _kept_rows(formset)) if formset.is_valid() else ""
+        extra.append((label, _table_lines(formset, saved), mine))
+    fields = forms.AssessmentForm.Meta.fields
+    return conflict(
+        form,
+        {f: getattr(latest, f) for f in fields},
+        fields,
+        who=latest.assessed_by,
+        when=latest.created_at,
+        extra=extra,
+    )
 
 
 @login_required
@@ -488,7 +530,9 @@ def plan_detail(request, pk):
     return render(request, "coordination/plan_detail.html", context)
 
 
-def _assignment_rows(formset) -> list[dict]:
+def _kept_rows(formset) -> list[dict]:
+    """Every filled row of a table formset not marked 削除 — rows carried over from the
+    previous version count even when this editor left them unchanged."""
     return [
         {k: v for k, v in f.cleaned_data.items() if k != "DELETE"}
         for f in formset
@@ -504,37 +548,65 @@ def plan_edit(request, pk):
         messages.error(request, "確定したプランは編集できません。再プランを作成してください。")
         return redirect("coordination:plan", pk=plan.pk)
     post = request.POST or None
+    form, formset = _plan_forms(plan, case, post)
+    stale = None
+    try:
+        if post:
+            expected = posted_version(post)
+            if expected != plan.lock_version:
+                raise StalePlan(plan)
+            if form.is_valid() and formset.is_valid():
+                actions.update_plan(
+                    plan=plan,
+                    by=request.user,
+                    expected_version=expected,
+                    data=form.cleaned_data,
+                    assignments=_kept_rows(formset),
+                )
+                messages.success(request, "支援プランを保存しました。")
+                return redirect("coordination:plan", pk=plan.pk)
+    except StalePlan as error:
+        stale = _plan_conflict(form, formset, error.current)
+        form, formset = _plan_forms(error.current, case)
+    except CaseError as error:
+        form.add_error(None, str(error))
+    audit.log(request.user, "view", plan, person=case.focus_person_id, purpose="支援プラン編集")
+    context = {"case": case, "plan": plan, "form": form, "formset": formset, "conflict": stale}
+    return render(request, "coordination/plan_form.html", context)
+
+
+def _plan_forms(plan: SupportPlan, case: Case, post=None):
+    """The plan form and its role table, loaded from ``plan`` (bound to ``post`` if given)."""
     form = forms.PlanForm(post, instance=plan, initial={"lock_version": plan.lock_version})
     rows = list(plan.assignments.values(*forms.AssignmentRowForm.Meta.fields))
-    for row in rows:
-        row["agency"] = row.pop("agency")
     formset = forms.AssignmentFormSet(
         post, initial=rows, prefix="a", form_kwargs={"municipality": case.municipality}
     )
-    stale = None
-    if post and form.is_valid() and formset.is_valid():
-        try:
-            actions.update_plan(
-                plan=plan,
-                by=request.user,
-                expected_version=form.cleaned_data["lock_version"],
-                data=form.cleaned_data,
-                assignments=_assignment_rows(formset),
-            )
-        except StalePlan as error:
-            stale = diff.stale_view(error.current, form.cleaned_data)
-            form.add_error(None, str(error))
-            # Keep what this editor typed; the next save is checked against the other's.
-            form.data = form.data.copy()
-            form.data["lock_version"] = error.current.lock_version
-        except CaseError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, "支援プランを保存しました。")
-            return redirect("coordination:plan", pk=plan.pk)
-    audit.log(request.user, "view", plan, person=case.focus_person_id, purpose="支援プラン編集")
-    context = {"case": case, "plan": plan, "form": form, "formset": formset, "stale": stale}
-    return render(request, "coordination/plan_form.html", context)
+    return form, formset
+
+
+ROLE_COLUMNS = ("issue", "what", "agency", "staff", "frequency", "until")
+
+
+def _role_lines(rows) -> str:
+    return "\n".join(" / ".join(display(row.get(k)) for k in ROLE_COLUMNS) for row in rows)
+
+
+def _plan_conflict(form, formset, current: SupportPlan):
+    saved_rows = [
+        {k: getattr(a, k) for k in ROLE_COLUMNS}
+        for a in current.assignments.select_related("agency")
+    ]
+    mine = _role_lines(_kept_rows(formset)) if formset.is_valid() else ""
+    fields = forms.PlanForm.Meta.fields
+    return conflict(
+        form,
+        {f: getattr(current, f) for f in fields},
+        fields,
+        who=current.updated_by or current.author,
+        when=current.updated_at,
+        extra=[("役割分担表", _role_lines(saved_rows), mine)],
+    )
 
 
 @login_required
@@ -566,7 +638,7 @@ def assignment_status(request, pk):
             )
         except CaseError as error:
             messages.error(request, str(error))
-    return redirect(request.POST.get("next") or f"/coordination/{case.pk}/")
+    return redirect_next(request, reverse("coordination:case", args=[case.pk]))
 
 
 # --- monitoring and closure -------------------------------------------------------------

@@ -39,6 +39,7 @@ from tsunagu.coordination.models import (
 )
 from tsunagu.intake import actions as intake
 from tsunagu.intake.models import Consultation, CoordinationRequest
+from tsunagu.lib.wareki import format_wareki
 from tsunagu.municipality.models import Agency, MeetingBody, MeetingFunction, Municipality
 from tsunagu.people.models import HouseholdMembership
 
@@ -236,7 +237,7 @@ def recorded_approval(builder: CaseBuilder, case: Case, plan: SupportPlan, day) 
     actions.approve_plan(
         plan=plan,
         approver=builder.coordinator,
-        note=f"{day:%Y年%m月%d日} 関係機関への照会を経て、所管課長の決裁により承認",
+        note=f"{format_wareki(day)} 関係機関への照会を経て、所管課長の決裁により承認",
     )
 
 
@@ -508,6 +509,9 @@ class CaseScript:
         actions.withdraw_consent(
             consent=consent,
             by=self.b.coordinator,
-            reason=f"{self.later():%Y年%m月%d日} 本人から電話で、関係機関との情報共有をやめてほしいと申し出",
+            reason=(
+                f"{format_wareki(self.later())} 本人から電話で、"
+                "関係機関との情報共有をやめてほしいと申し出"
+            ),
         )
         self.suspend("本人同意の撤回により中断")

@@ -17,9 +17,10 @@ from tsunagu.access import policy
 from tsunagu.accounts.models import Membership, Role
 from tsunagu.coordination.models import Case, SupportPlan
 from tsunagu.demo.cases import CaseBuilder
+from tsunagu.lib.wareki import fiscal_year
 from tsunagu.meetings import actions, transitions
 from tsunagu.meetings.frequency import expected_per_year
-from tsunagu.meetings.models import AgendaItem, Decision, MeetingSession, fiscal_year
+from tsunagu.meetings.models import AgendaItem, Decision, MeetingSession, Minutes
 from tsunagu.municipality.models import ConsentRule, MeetingBody, MeetingFunction
 
 PLACES = ["市役所 第1会議室", "総合福祉センター 研修室", "社会福祉協議会 会議室"]
@@ -111,10 +112,12 @@ class MeetingDemo:
         self.pledged.add((person.pk, body.pk))
 
     def _decide(self, user, item: AgendaItem, kind: str, text: str, **extra) -> Decision:
+        saved = Minutes.objects.filter(session=item.session).first()
         actions.save_minutes(
             user=user,
             session=item.session,
             text=f"{item.title}について協議した。{text}",
+            expected_version=saved.lock_version if saved else None,
         )
         decision = actions.record_decision(
             user=user, agenda_item=item, kind=kind, text=text, **extra

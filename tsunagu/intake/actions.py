@@ -25,6 +25,7 @@ from tsunagu.intake.models import (
     TaskStatus,
 )
 from tsunagu.intake.transitions import TransitionRefused, transition
+from tsunagu.lib.wareki import format_wareki
 from tsunagu.lib.workdays import add_working_days
 from tsunagu.municipality.models import Agency
 from tsunagu.people.actions import register_person
@@ -269,7 +270,7 @@ def expire_referrals(*, today: datetime.date | None = None) -> int:
                 actor=None,
                 task=task,
                 to=TaskStatus.EXPIRED,
-                reason=f"回答期限({task.due_on:%Y-%m-%d})までに回答がありませんでした。",
+                reason=f"回答期限({format_wareki(task.due_on)})までに回答がありませんでした。",
             )
         except TransitionRefused:
             continue  # answered concurrently, between the query and the lock

@@ -11,10 +11,10 @@ import csv
 import io
 from dataclasses import dataclass
 
-from django.utils import timezone
 from openpyxl import Workbook
 
 from tsunagu.lib.exports import safe_row
+from tsunagu.lib.wareki import format_wareki, format_wareki_time
 
 HEADERS = [
     "受付番号",
@@ -46,7 +46,7 @@ def ledger_rows(consultations) -> list[list[str]]:
         rows.append(
             [
                 str(c.pk),
-                timezone.localtime(c.received_at).strftime("%Y-%m-%d %H:%M"),
+                format_wareki_time(c.received_at),
                 c.agency.name,
                 str(c.staff),
                 c.get_channel_display(),
@@ -54,13 +54,13 @@ def ledger_rows(consultations) -> list[list[str]]:
                 + (f"({c.consulter_relation})" if c.consulter_relation else ""),
                 c.person.full_name,
                 c.person.full_kana,
-                c.person.birth_date.isoformat() if c.person.birth_date else "",
+                format_wareki(c.person.birth_date),
                 "・".join(c.issue_tags),
                 c.get_urgency_display(),
                 c.get_consent_status_display(),
                 c.action_taken,
                 c.next_step,
-                c.next_step_due.isoformat() if c.next_step_due else "",
+                format_wareki(c.next_step_due),
                 "受付中" if c.is_open else "終了",
             ]
         )

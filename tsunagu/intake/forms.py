@@ -15,6 +15,7 @@ from tsunagu.intake.models import (
     Urgency,
     issue_tags_for,
 )
+from tsunagu.lib.forms import NumberField, refuse_before, refuse_future
 from tsunagu.municipality.models import Agency
 from tsunagu.people.forms import AlphabetNameField
 
@@ -83,6 +84,9 @@ class ConsultationForm(forms.Form):
             self.add_error(
                 "consent_agencies", "同意ありの場合は、同意の範囲(機関)を選んでください。"
             )
+        refuse_future(self, "received_at")
+        refuse_future(self, "birth_date")
+        refuse_before(self, "next_step_due", "received_at", "受付日")
         return data
 
 
@@ -92,6 +96,17 @@ class ProgressNoteForm(forms.Form):
     counterpart = forms.CharField(label="相手方", required=False)
     content = forms.CharField(label="内容", widget=forms.Textarea)
     next_date = forms.DateField(label="次回予定", required=False, widget=DATE)
+
+    def __init__(self, *args, received_at=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.received_at = received_at
+
+    def clean(self):
+        data = super().clean()
+        refuse_future(self, "date")
+        refuse_before(self, "date", self.received_at, "相談の受付日")
+        refuse_before(self, "next_date", "date", "記録の日付")
+        return data
 
 
 class ReferralForm(forms.Form):
@@ -156,6 +171,24 @@ class ReasonForm(forms.Form):
     reason = forms.CharField(
         label="理由", max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+
+class CandidateQueryForm(forms.Form):
+    """The person fields of the intake form, read while typing to find 名寄せ candidates."""
+
+    family_name = forms.CharField(label="氏", max_length=100, required=False)
+    given_name = forms.CharField(label="名", max_length=100, required=False)
+    family_kana = forms.CharField(label="フリガナ(氏)", max_length=100, required=False)
+    given_kana = forms.CharField(label="フリガナ(名)", max_length=100, required=False)
+    alphabet_name = AlphabetNameField(label="氏名(アルファベット)", max_length=200, required=False)
+    common_name = forms.CharField(label="通称名", max_length=100, required=False)
+    birth_date = forms.DateField(label="生年月日", required=False)
+    sex = forms.CharField(label="性別", max_length=10, required=False)
+    address = forms.CharField(label="住所", max_length=300, required=False)
+
+
+class FiscalYearForm(forms.Form):
+    fy = NumberField(label="年度", required=False, min_value=2000, max_value=2100)
 
 
 class CoordinationRequestForm(forms.Form):

@@ -14,17 +14,19 @@ from zoneinfo import ZoneInfo
 from django.db.models import Count, Q
 
 from tsunagu.intake.models import LOOP_CLOSED, Outcome, RecipientTask, TaskStatus
+from tsunagu.lib.wareki import fiscal_year_range
 
 JST = ZoneInfo("Asia/Tokyo")
 
 
-def fiscal_year(day: datetime.date) -> int:
-    return day.year if day.month >= 4 else day.year - 1
-
-
 def fiscal_year_bounds(fy: int) -> tuple[datetime.datetime, datetime.datetime]:
-    start = datetime.datetime(fy, 4, 1, tzinfo=JST)
-    return start, datetime.datetime(fy + 1, 4, 1, tzinfo=JST)
+    """The 年度 as a half-open span of JST moments (for DateTimeField filters)."""
+    first, last = fiscal_year_range(fy)
+    after = last + datetime.timedelta(days=1)
+    return (
+        datetime.datetime.combine(first, datetime.time(), JST),
+        datetime.datetime.combine(after, datetime.time(), JST),
+    )
 
 
 @dataclass(frozen=True)

@@ -14,9 +14,11 @@ from django.views.decorators.http import require_POST
 from tsunagu.access import audit, policy
 from tsunagu.intake import actions, exports, stats, transitions
 from tsunagu.intake.forms import (
+    CandidateQueryForm,
     ConsultationForm,
     CoordinationRequestForm,
     DirectReferralForm,
+    FiscalYearForm,
     ProgressNoteForm,
     ReasonForm,
     ReferralForm,
@@ -24,7 +26,6 @@ from tsunagu.intake.forms import (
 )
 from tsunagu.intake.models import (
     UNANSWERED,
-    Consultation,
     FailureReason,
     Outcome,
     ProgressNote,
@@ -32,10 +33,12 @@ from tsunagu.intake.models import (
     Side,
     TaskStatus,
 )
+from tsunagu.lib.forms import error_text
 from tsunagu.lib.lists import head
+from tsunagu.lib.wareki import fiscal_year
 from tsunagu.municipality.models import Agency
 from tsunagu.outreach import selectors as outreach
-from tsunagu.people import matching
+from tsunagu.people.candidates import candidate_rows
 
 PAGE_SIZE = 50
 # The columns the lists show, for .only(): list pages read no narrative or unused column.
@@ -84,52 +87,28 @@ def consultation_list(request):
     return render(
         request,
         "intake/consultation_list.html",
-        {"page": page, "show_all": show_all, "keep": "state=all" if show_all else ""},
+        {"page": page, "show_all": show_all},
     )
 
 
-def _candidates(request, data):
-    if not (data.get("family_kana") or data.get("family_name")):
-        return []
-    birth = data.get("birth_date") or None
-    found = matching.find_candidates(
+def _candidates(request, query: CandidateQueryForm):
+    if not query.is_valid():
+        return None
+    data = query.cleaned_data
+    if not (data["family_kana"] or data["family_name"]):
+        return None
+    return candidate_rows(
+        request.user,
+        data,
         municipality_id=_municipality(request.user).pk,
-        family_name=data.get("family_name", ""),
-        given_name=data.get("given_name", ""),
-        family_kana=data.get("family_kana", ""),
-        given_kana=data.get("given_kana", ""),
-        birth_date=datetime.date.fromisoformat(birth) if birth else None,
-        address=data.get("address", ""),
-        sex=data.get("sex") or "",
-        alphabet_name=data.get("alphabet_name") or "",
-        common_name=data.get("common_name") or "",
+        purpose="相談受付の名寄せ",
     )
-    visible = set(
-        policy.visible_persons(request.user)
-        .filter(pk__in=[c.person.pk for c in found])
-        .values_list("pk", flat=True)
-    )
-    rows = []
-    for c in found:
-        if c.person.pk in visible:
-            rows.append({"candidate": c, "visible": True})
-        else:
-            rows.append({"candidate": c, "visible": False, "elsewhere": _elsewhere(request, c)})
-    audit.log(request.user, "search", "people.person", count=len(rows), purpose="相談受付の名寄せ")
-    return rows
-
-
-def _elsewhere(request, candidate):
-    return [a.name for a in policy.known_elsewhere(request.user, candidate.person)]
 
 
 @login_required
 def person_candidates(request):
     """htmx: 名寄せ candidates while typing; also rendered in full by the plain form."""
-    try:
-        rows = _candidates(request, request.GET)
-    except ValueError:
-        rows = []
+    rows = _candidates(request, CandidateQueryForm(request.GET))
     return render(request, "intake/consultation_form.html#candidates", {"candidates": rows})
 
 
@@ -149,7 +128,10 @@ def consultation_create(request):
     form = ConsultationForm(request.POST or None, user=request.user, municipality=municipality)
     candidates = []
     if request.method == "POST" and "find" in request.POST:
-        candidates = _candidates(request, request.POST)
+        query = CandidateQueryForm(request.POST)
+        candidates = _candidates(request, query)
+        if query.errors:
+            messages.error(request, error_text(query))
         initial = {k: request.POST.getlist(k) for k in request.POST if k != "csrfmiddlewaretoken"}
         initial = {k: v if k in MULTI_FIELDS else v[-1] for k, v in initial.items()}
         form = ConsultationForm(initial=initial, user=request.user, municipality=municipality)
@@ -181,7 +163,9 @@ def consultation_detail(request, pk):
     consultation = policy.get_consultation_or_404(request.user, pk)
     audit.log(request.user, "view", consultation, person=consultation.person_id)
     referrals = consultation.referrals.prefetch_related("tasks__agency")
-    household_elsewhere = _household_elsewhere(request.user, [consultation])
+    household_elsewhere = policy.known_elsewhere_by_household(
+        request.user, [consultation.household_id]
+    )
     return render(
         request,
         "intake/consultation_detail.html",
@@ -200,23 +184,6 @@ def consultation_detail(request, pk):
             "coordination_form": CoordinationRequestForm(),
         },
     )
-
-
-def _household_elsewhere(user, consultations) -> dict[int, list[str]]:
-    """「他機関で関わりあり」: agencies (names only) with open consultations in the households."""
-    households = {c.household_id for c in consultations if c.household_id}
-    rows = (
-        Consultation.objects.open()
-        .filter(household_id__in=households)
-        .exclude(agency_id__in=user.agency_ids())
-        .order_by("household_id", "agency__name")  # no default ordering inside DISTINCT
-        .values_list("household_id", "agency__name")
-        .distinct()
-    )
-    result: dict[int, list[str]] = {}
-    for household_id, name in rows:
-        result.setdefault(household_id, []).append(name)
-    return result
 
 
 def _change_consultation(request, pk, to: str, done: str):
@@ -252,11 +219,9 @@ def consultation_reopen(request, pk):
 @require_POST
 def note_create(request, pk):
     consultation = policy.get_consultation_or_404(request.user, pk)
-    form = ProgressNoteForm(request.POST)
+    form = ProgressNoteForm(request.POST, received_at=consultation.received_at)
     if not form.is_valid():
-        for field, errors in form.errors.items():
-            label = form.fields[field].label if field in form.fields else ""
-            messages.error(request, f"{label}: {' '.join(errors)}")
+        messages.error(request, error_text(form))
         return redirect("intake:consultation_detail", pk=pk)
     actions.add_progress_note(staff=request.user, consultation=consultation, **form.cleaned_data)
     messages.success(request, "支援経過記録を追加しました。")
@@ -269,10 +234,12 @@ def coordination_request(request, pk):
     consultation = policy.get_consultation_or_404(request.user, pk)
     form = CoordinationRequestForm(request.POST)
     try:
+        if not form.is_valid():
+            raise actions.IntakeRefused(error_text(form))
         actions.request_coordination(
             requested_by=request.user,
             consultation=consultation,
-            reason=form.data.get("reason", ""),
+            reason=form.cleaned_data["reason"],
         )
         messages.success(request, "多機関協働の支援依頼を送りました。")
     except actions.IntakeRefused as refused:
@@ -362,7 +329,6 @@ def referral_list(request):
             "sent": Paginator(sent, PAGE_SIZE).get_page(request.GET.get("sent_page")),
             "received": Paginator(received, PAGE_SIZE).get_page(request.GET.get("page")),
             "show_all": show_all,
-            "keep": "sent=all" if show_all else "",
             "today": timezone.localdate(),
         },
     )
@@ -437,10 +403,9 @@ def person_referral_chain(request, person_id):
 @login_required
 def loop_stats(request):
     municipality = _municipality(request.user)
-    try:
-        fy = int(request.GET.get("fy", ""))
-    except ValueError:
-        fy = stats.fiscal_year(timezone.localdate())
+    form = FiscalYearForm(request.GET)
+    fy = form.cleaned_data["fy"] if form.is_valid() and form.cleaned_data["fy"] else None
+    fy = fy or fiscal_year(timezone.localdate())
     audit.log(request.user, "view", "intake.loop_stats", fiscal_year=fy)
     return render(
         request,
@@ -502,7 +467,7 @@ def inbox(request):
         .order_by("next_step_due", "pk"),
         INBOX_ROWS,
     )
-    elsewhere = _household_elsewhere(user, mine)
+    elsewhere = policy.known_elsewhere_by_household(user, {c.household_id for c in mine})
     for c in mine:
         c.elsewhere = elsewhere.get(c.household_id, [])
     audit.log(user, "list", "intake.inbox")

@@ -1,4 +1,7 @@
-"""Dates in 西暦 and 和暦, and fiscal years (年度).
+"""Dates in 西暦 and 和暦, and fiscal years (年度): the one place for both.
+
+Every date a user reads — pages, messages, PDFs, spreadsheets — goes through
+``format_wareki`` (templates: ``{{ day|wareki }}``), never ``strftime`` or ISO text.
 
 ``parse_date`` reads what counter staff type: 2025-04-01, 2025/4/1, 20250401, 2025年4月1日,
 昭和45年3月2日, S45.3.2, s45/3/2, 令和元年5月1日, R1.5.1 (full-width digits too), and the
@@ -15,6 +18,8 @@ import datetime
 import re
 import unicodedata
 from dataclasses import dataclass
+
+from django.utils import timezone
 
 
 class DateParseError(ValueError):
@@ -128,6 +133,15 @@ def format_wareki(day: datetime.date | None, *, with_seireki: bool = True) -> st
         return f"{day.year}年{day.month}月{day.day}日"
     text = f"{_era_year(era, day.year)}{day.month}月{day.day}日"
     return f"{text} ({day.year})" if with_seireki else text
+
+
+def format_wareki_time(moment: datetime.datetime | None, *, with_seireki: bool = True) -> str:
+    """``令和8年4月1日 (2026) 14:05`` in local time; "" for None."""
+    if moment is None:
+        return ""
+    if timezone.is_aware(moment):
+        moment = timezone.localtime(moment)
+    return f"{format_wareki(moment.date(), with_seireki=with_seireki)} {moment:%H:%M}"
 
 
 # --- 年度 (fiscal years run April–March) ---------------------------------------------------

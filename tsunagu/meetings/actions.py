@@ -9,11 +9,13 @@ import datetime
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils import timezone
 
 from tsunagu.access import audit, policy
 from tsunagu.coordination import actions as coordination
 from tsunagu.coordination.consent import consent_covers
 from tsunagu.coordination.models import Case, Part
+from tsunagu.lib.conflicts import Stale, save_if_unchanged
 from tsunagu.municipality.models import Agency, ConsentRule, MeetingBody, MeetingFunction
 
 from .models import (
@@ -102,15 +104,16 @@ def add_attendance(
 
 
 def _check_consent_for_new_agency(session: MeetingSession, agency: Agency | None, who) -> None:
-    """A new attending agency must be covered by consent of every consent-based case item."""
+    """A new attending agency must be covered by consent of every consent-based case item.
+
+    An external attendee with no registered agency (e.g. the care manager of an office not
+    in the profile) attends as a participant of the meeting: the consent to share with
+    this meeting body, which every consent-based item already needs, covers them."""
+    if agency is None:
+        return
     cases = Case.objects.filter(
         agenda_items__session=session, agenda_items__function=MeetingFunction.COORDINATION
     ).distinct()
-    if agency is None and cases.exists():
-        raise MeetingRefused(
-            f"出席者「{who}」の所属機関がないため、本人同意の範囲を確認できません。"
-            "本人同意のある事例が議題にある会議には、所属機関を選んで登録してください。"
-        )
     for case in cases:
         for part in MEETING_PARTS:
             covered = consent_covers(case, agency=agency, part=part, on=session.date)
@@ -130,12 +133,7 @@ def _check_consent_for_case(session: MeetingSession, case: Case) -> None:
                 f"事例「{case}」は本人同意がこの会議体を対象としていないため、"
                 f"議題にできません。{covered.reason}"
             )
-    for attendance in session.attendances.select_related("agency"):
-        if attendance.agency is None:
-            raise MeetingRefused(
-                f"出席者「{attendance}」の所属機関が登録されていないため、本人同意の範囲を"
-                "確認できません。所属機関を登録してから議題にしてください。"
-            )
+    for attendance in session.attendances.filter(agency__isnull=False).select_related("agency"):
         for part in MEETING_PARTS:
             covered = consent_covers(case, agency=attendance.agency, part=part, on=session.date)
             if not covered:
@@ -222,17 +220,28 @@ def add_agenda_item(
 
 
 @transaction.atomic
-def save_minutes(*, user, session: MeetingSession, text: str) -> Minutes:
+def save_minutes(
+    *, user, session: MeetingSession, text: str, expected_version: int | None = None
+) -> Minutes:
+    """Record or update the minutes; an update must name the version it was loaded with
+    (``Stale`` if someone saved since, or recorded them first)."""
     _require_manager(user, session)
     refusal = policy.papers_refusal(user, session)
     if refusal:
         raise MeetingRefused(refusal)
     if not text.strip():
         raise MeetingRefused("議事録: 内容を入力してください。")
-    minutes, created = Minutes.objects.update_or_create(
-        session=session, defaults={"text": text, "recorded_by": user}
-    )
-    audit.log(user, "create" if created else "update", minutes, purpose="議事録の記録")
+    minutes = Minutes.objects.select_for_update().filter(session=session).first()
+    if minutes is None:
+        minutes = Minutes.objects.create(session=session, text=text, recorded_by=user)
+        audit.log(user, "create", minutes, purpose="議事録の記録")
+        return minutes
+    if not save_if_unchanged(
+        minutes, expected_version, text=text, recorded_by=user, updated_at=timezone.now()
+    ):
+        raise Stale(minutes)
+    minutes.refresh_from_db()
+    audit.log(user, "update", minutes, purpose="議事録の記録")
     return minutes
 
 
@@ -348,8 +357,8 @@ def _apply(decision: Decision, case: Case | None, *, user, gap_title: str, closu
     elif kind == Decision.Kind.CLOSURE_APPROVAL:
         _close(decision, case, user=user, closure=closure)
     elif kind == Decision.Kind.SUPPORT_POLICY:
-        case.policy = decision.text
-        case.save(update_fields=["policy"])
+        case.support_policy = decision.text
+        case.save(update_fields=["support_policy"])
         audit.log(user, "update", case, person=case.focus_person_id, purpose="支援方針の決定")
 
 

@@ -5,6 +5,7 @@ from django.db.models import QuerySet
 
 from tsunagu.accounts.models import User
 from tsunagu.coordination.models import Case
+from tsunagu.lib.forms import refuse_future
 from tsunagu.municipality.models import Agency, MeetingBody
 
 from .models import PLEDGE_TEXT, AgendaItem, Decision, MeetingSession, ResourceGap
@@ -80,6 +81,11 @@ class PledgeForm(forms.Form):
             "守秘義務の確認: 内容を確認してチェックを入れてください。"
         )
 
+    def clean(self):
+        data = super().clean()
+        refuse_future(self, "signed_on")
+        return data
+
 
 class AgendaItemForm(forms.Form):
     kind = forms.ChoiceField(label="種別", choices=AgendaItem.Kind.choices)
@@ -115,6 +121,7 @@ class AgendaItemForm(forms.Form):
 
 class MinutesForm(forms.Form):
     text = forms.CharField(label="議事録", widget=forms.Textarea(attrs={"rows": 10}))
+    lock_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
 class DecisionForm(forms.Form):

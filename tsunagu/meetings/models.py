@@ -8,11 +8,10 @@ the decisions that move cases. Who may see what is decided in ``access/policy.py
 
 from __future__ import annotations
 
-import datetime
-
 from django.conf import settings
 from django.db import models
 
+from tsunagu.lib.wareki import fiscal_year, fiscal_year_range, format_wareki
 from tsunagu.municipality.models import (
     Agency,
     ConsentRule,
@@ -27,17 +26,12 @@ PLEDGE_TEXT = (
 )
 
 
-def fiscal_year(day: datetime.date) -> int:
-    """年度 (April–March) of ``day``, as the 西暦 year it starts in."""
-    return day.year if day.month >= 4 else day.year - 1
-
-
 class MeetingSessionQuerySet(models.QuerySet):
     def held(self):
         return self.filter(status=MeetingSession.Status.HELD)
 
     def in_fiscal_year(self, fy: int):
-        return self.filter(date__gte=datetime.date(fy, 4, 1), date__lt=datetime.date(fy + 1, 4, 1))
+        return self.filter(date__range=fiscal_year_range(fy))
 
 
 class MeetingSession(models.Model):
@@ -86,7 +80,7 @@ class MeetingSession(models.Model):
         verbose_name = verbose_name_plural = "会議の開催"
 
     def __str__(self) -> str:
-        return f"{self.body.name} {self.date:%Y-%m-%d} {self.title}".strip()
+        return f"{self.body.name} {format_wareki(self.date)} {self.title}".strip()
 
     @property
     def fiscal_year(self) -> int:
@@ -296,6 +290,7 @@ class Minutes(models.Model):
     text = models.TextField("議事録")
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
     updated_at = models.DateTimeField("更新日時", auto_now=True)
+    lock_version = models.PositiveIntegerField(default=1)  # lib/conflicts.py
 
     class Meta:
         verbose_name = verbose_name_plural = "議事録"

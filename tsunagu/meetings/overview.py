@@ -8,10 +8,11 @@ from dataclasses import dataclass
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from tsunagu.lib.wareki import fiscal_year
 from tsunagu.municipality.models import MeetingBody, Municipality
 
 from .frequency import expected_per_year
-from .models import MeetingSession, fiscal_year
+from .models import MeetingSession
 
 SHOWN_YEARS = 4
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -12,6 +14,8 @@ from django.views.decorators.http import require_POST
 
 from tsunagu.access import audit, policy
 from tsunagu.coordination.models import ClosureReason
+from tsunagu.lib.conflicts import Stale, conflict, posted_version
+from tsunagu.lib.forms import error_text, parse_id
 from tsunagu.lib.lifecycle import TransitionRefused
 from tsunagu.municipality.models import Agency, MeetingBody, MeetingFunction
 
@@ -25,7 +29,7 @@ from .forms import (
     SessionForm,
     StatusForm,
 )
-from .models import AgendaItem, Decision, MeetingSession, ResourceGap
+from .models import AgendaItem, Decision, MeetingSession, Minutes, ResourceGap
 from .overview import frequency_rows
 
 
@@ -121,12 +125,18 @@ def _session_context(request, session: MeetingSession, refusal: str) -> dict:
                 cases=policy.visible_cases(user).select_related("focus_person"),
                 body=session.body,
             ),
-            minutes_form=MinutesForm(initial={"text": getattr(ctx["minutes"], "text", "")}),
+            minutes_form=_minutes_form(ctx["minutes"]),
             decision_form=DecisionForm(),
             closure_reasons=ClosureReason.choices,
             agencies=Agency.objects.filter(municipality=session.body.municipality),
         )
     return ctx
+
+
+def _minutes_form(minutes: Minutes | None) -> MinutesForm:
+    if minutes is None:
+        return MinutesForm()
+    return MinutesForm(initial={"text": minutes.text, "lock_version": minutes.lock_version})
 
 
 def _audit_papers(user, session: MeetingSession, items, purpose: str) -> None:
@@ -158,9 +168,7 @@ def _post_session(request, pk: int) -> MeetingSession:
 def _run(request, session: MeetingSession, form, action, success: str):
     """Validate ``form``, run ``action(form.cleaned_data)``, and go back to the session."""
     if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+        messages.error(request, error_text(form))
     else:
         try:
             action(form.cleaned_data)
@@ -230,13 +238,40 @@ def agenda_add(request, pk: int):
 @require_POST
 def minutes_save(request, pk: int):
     session = _post_session(request, pk)
-    return _run(
-        request,
-        session,
-        MinutesForm(request.POST),
-        lambda d: actions.save_minutes(user=request.user, session=session, text=d["text"]),
-        "議事録を保存しました。",
+    form = MinutesForm(request.POST)
+    saved = Minutes.objects.filter(session=session).first()
+    try:
+        if saved is not None and posted_version(request.POST) != saved.lock_version:
+            raise Stale(saved)
+        return _run(
+            request,
+            session,
+            form,
+            lambda d: actions.save_minutes(
+                user=request.user,
+                session=session,
+                text=d["text"],
+                expected_version=d["lock_version"],
+            ),
+            "議事録を保存しました。",
+        )
+    except Stale as error:
+        return _minutes_conflict(request, session, form, cast(Minutes, error.current))
+
+
+def _minutes_conflict(request, session: MeetingSession, form: MinutesForm, saved: Minutes):
+    """The session page with the saved minutes beside what this editor typed."""
+    saved.refresh_from_db()
+    ctx = _session_context(request, session, policy.papers_refusal(request.user, session))
+    ctx.update(
+        minutes=saved,
+        minutes_form=_minutes_form(saved),
+        conflict=conflict(
+            form, {"text": saved.text}, ["text"], who=saved.recorded_by, when=saved.updated_at
+        ),
     )
+    _audit_papers(request.user, session, ctx["items"], "議事録の更新(競合)")
+    return render(request, "meetings/session_detail.html", ctx)
 
 
 @login_required
@@ -244,14 +279,14 @@ def minutes_save(request, pk: int):
 def decision_add(request, item_pk: int):
     item = get_object_or_404(AgendaItem.objects.select_related("session"), pk=item_pk)
     session = _post_session(request, item.session_id)
-    hand_back = request.POST.get("hand_back_to", "")
+    hand_back = parse_id(request.POST.get("hand_back_to"))
     closure = {
         "reason": request.POST.get("closure_reason", ""),
         "goals_reached": request.POST.get("goals_reached", ""),
         "hand_back_to": Agency.objects.filter(
-            pk=int(hand_back), municipality=session.body.municipality
+            pk=hand_back, municipality=session.body.municipality
         ).first()
-        if hand_back.isdigit()
+        if hand_back
         else None,
     }
     return _run(

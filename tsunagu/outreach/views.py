@@ -14,7 +14,7 @@ from tsunagu.access import audit, policy
 from tsunagu.lib.lifecycle import TransitionRefused
 from tsunagu.lib.wareki import fiscal_year
 from tsunagu.municipality.models import Agency
-from tsunagu.people import matching
+from tsunagu.people.candidates import CandidateRows, candidate_rows
 
 from . import actions, forms, selectors, transitions
 from .figures import figures
@@ -231,39 +231,13 @@ def record_move(request, pk):
 # --- identity (名寄せ) and hand-off ---------------------------------------------------------
 
 
-def _candidates(request, record, data) -> list[dict]:
-    found = matching.find_candidates(
-        municipality_id=record.municipality_id,
-        family_name=data.get("family_name", ""),
-        given_name=data.get("given_name", ""),
-        family_kana=data.get("family_kana", ""),
-        given_kana=data.get("given_kana", ""),
-        birth_date=data.get("birth_date"),
-        address=data.get("address", ""),
-    )
-    visible = set(
-        policy.visible_persons(request.user)
-        .filter(pk__in=[c.person.pk for c in found])
-        .values_list("pk", flat=True)
-    )
-    rows = [
-        {
-            "candidate": c,
-            "visible": c.person.pk in visible,
-            "elsewhere": []
-            if c.person.pk in visible
-            else [a.name for a in policy.known_elsewhere(request.user, c.person)],
-        }
-        for c in found
-    ]
-    audit.log(
+def _candidates(request, record, data) -> CandidateRows:
+    return candidate_rows(
         request.user,
-        "search",
-        "people.person",
-        result_ids=sorted(visible),
+        data,
+        municipality_id=record.municipality_id,
         purpose="アウトリーチ記録の本人特定(名寄せ)",
     )
-    return rows
 
 
 @login_required
@@ -272,7 +246,7 @@ def identity(request, pk):
     record = policy.get_outreach_record_or_404(request.user, pk)
     actions.require_change(request.user, record)
     form = forms.IdentityForm(request.POST or None)
-    candidates: list[dict] | None = None
+    candidates: CandidateRows | None = None
     if request.method == "POST" and form.is_valid():
         if "register" in request.POST:
             try:

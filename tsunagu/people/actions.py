@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from tsunagu.access import audit, policy
 from tsunagu.access.models import Involvement
+from tsunagu.lib.conflicts import Stale, save_if_unchanged
 from tsunagu.municipality.models import Agency
 from tsunagu.people import matching
 from tsunagu.people.models import (
@@ -73,15 +74,19 @@ def _blank(name: str):
 
 
 @transaction.atomic
-def update_person(*, user, person: Person, data: dict) -> list[str]:
-    """Apply the edited fields; returns the names of the fields that changed."""
+def update_person(*, user, person: Person, data: dict, expected_version: int | None) -> list[str]:
+    """Apply the edited fields, unless someone saved the person since ``expected_version``
+    (``Stale``); returns the names of the fields that changed."""
     _require_change(user, person)
     changed = [n for n in PERSON_FIELDS if (data.get(n) or _blank(n)) != getattr(person, n)]
     if not changed:
         return []
-    for name in changed:
-        setattr(person, name, data.get(name) or _blank(name))
-    person.save(update_fields=[*changed, "updated_at"])
+    values = {name: data.get(name) or _blank(name) for name in changed}
+    if not save_if_unchanged(
+        person, expected_version, **values, updated_by=user, updated_at=timezone.now()
+    ):
+        raise Stale(Person.objects.get(pk=person.pk))
+    person.refresh_from_db()
     matching.refresh_keys(person)
     audit.log(user, "update", person, person=person, fields=changed)
     return changed

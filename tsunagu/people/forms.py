@@ -10,6 +10,7 @@ from typing import cast
 from django import forms
 from django.utils import timezone
 
+from tsunagu.lib.forms import IdField
 from tsunagu.lib.kana import KanaError, to_katakana
 from tsunagu.lib.wareki import DateParseError, format_wareki, parse_date
 from tsunagu.municipality.models import Agency
@@ -112,6 +113,10 @@ class PersonForm(forms.Form):
         return self.cleaned_data["family_name"].strip()
 
 
+class EditPersonForm(PersonForm):
+    lock_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
 class RegisterPersonForm(PersonForm):
     agency = forms.ModelChoiceField(Agency.objects.none(), label="登録機関", required=False)
     confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)
@@ -146,6 +151,13 @@ class SearchForm(forms.Form):
         if not data.get("q", "").strip() and not data.get("birth_date"):
             raise forms.ValidationError("氏名・フリガナまたは生年月日を入力してください。")
         return data
+
+
+class HouseholdLookupForm(forms.Form):
+    """The household search box of the move page and the household already chosen."""
+
+    household_q = forms.CharField(label="世帯の検索", max_length=100, required=False)
+    household = IdField(label="移動先の世帯")
 
 
 class MoveHouseholdForm(forms.Form):

@@ -45,6 +45,10 @@ class Person(models.Model):
         settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+"
     )
     updated_at = models.DateTimeField("更新日時", auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    lock_version = models.PositiveIntegerField(default=1)  # lib/conflicts.py
     merged_into = models.ForeignKey(
         "self",
         models.PROTECT,

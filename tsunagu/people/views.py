@@ -6,7 +6,7 @@ line of each view (404 when not visible, 403 when visible but read-only)."""
 from __future__ import annotations
 
 import contextlib
-from collections import defaultdict
+from typing import cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -18,17 +18,19 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from tsunagu.access import audit, policy
-from tsunagu.access.models import Involvement
+from tsunagu.lib.conflicts import Stale, conflict, posted_version
 from tsunagu.lib.kana import KanaError, to_katakana
-from tsunagu.people import actions, matching
+from tsunagu.people import actions
+from tsunagu.people.candidates import candidate_rows
 from tsunagu.people.forms import (
+    EditPersonForm,
+    HouseholdLookupForm,
     MoveHouseholdForm,
-    PersonForm,
     ReasonForm,
     RegisterPersonForm,
     SearchForm,
 )
-from tsunagu.people.models import HouseholdMembership, NotSamePerson, Person, PersonMerge
+from tsunagu.people.models import HouseholdMembership, Person, PersonMerge
 
 PAGE_SIZE = 20
 CANDIDATE_FIELDS = ("family_name", "given_name", "family_kana", "given_kana", "birth_date")
@@ -81,13 +83,11 @@ def _elsewhere(user, identity: Q) -> dict:
     """Count and agency names of matching persons the user cannot see (no names, no ids)."""
     ids = list(Person.objects.active().filter(identity).values_list("pk", flat=True)[:50])
     visible = set(policy.visible_persons(user).filter(pk__in=ids).values_list("pk", flat=True))
-    hidden = [pk for pk in ids if pk not in visible]
-    rows = Involvement.objects.current().filter(person_id__in=hidden)
-    pairs = set(rows.values_list("person_id", "agency__name"))
+    known = policy.known_elsewhere_by_person(user, [pk for pk in ids if pk not in visible])
     return {
-        "count": len({person_id for person_id, _ in pairs}),
-        "agencies": sorted({name for _, name in pairs}),
-        "person_ids": sorted({person_id for person_id, _ in pairs}),
+        "count": len(known),
+        "agencies": sorted({name for names in known.values() for name in names}),
+        "person_ids": sorted(known),
     }
 
 
@@ -112,60 +112,8 @@ def search(request):
             query={"q": q, "birth_date": str(birth_date or "")},
             elsewhere_ids=elsewhere["person_ids"] if elsewhere else [],
         )
-        context.update(
-            searched=True, page=page, elsewhere=elsewhere, querystring=_querystring(request)
-        )
+        context.update(searched=True, page=page, elsewhere=elsewhere)
     return render(request, "people/search.html", context)
-
-
-def _querystring(request) -> str:
-    params = request.GET.copy()
-    params.pop("page", None)
-    return params.urlencode()
-
-
-# --- 名寄せ candidates ---------------------------------------------------------------------
-
-
-def _candidate_rows(user, data: dict, *, municipality_id: int, exclude: Person | None = None):
-    """Candidates split into those the user may see and a count/agencies line for the rest."""
-    found = matching.find_candidates(
-        municipality_id=municipality_id,
-        family_name=data.get("family_name") or "",
-        given_name=data.get("given_name") or "",
-        family_kana=data.get("family_kana") or "",
-        given_kana=data.get("given_kana") or "",
-        birth_date=data.get("birth_date"),
-        address=data.get("address") or "",
-        sex=data.get("sex") or "",
-        alphabet_name=data.get("alphabet_name") or "",
-        common_name=data.get("common_name") or "",
-        exclude_person_id=exclude.pk if exclude else None,
-    )
-    if exclude is not None:
-        apart = _kept_apart_ids(exclude)
-        found = [c for c in found if c.person.pk not in apart]
-    ids = [c.person.pk for c in found]
-    visible_ids = set(policy.visible_persons(user).filter(pk__in=ids).values_list("pk", flat=True))
-    hidden_ids = [pk for pk in ids if pk not in visible_ids]
-    agencies: dict[int, set[str]] = defaultdict(set)
-    for person_id, name in (
-        Involvement.objects.current()
-        .filter(person_id__in=hidden_ids)
-        .values_list("person_id", "agency__name")
-    ):
-        agencies[person_id].add(name)
-    return {
-        "visible": [c for c in found if c.person.pk in visible_ids],
-        "hidden_count": len(hidden_ids),
-        "hidden_agencies": sorted(set().union(*agencies.values())) if agencies else [],
-        "ids": ids,
-    }
-
-
-def _kept_apart_ids(person: Person) -> set[int]:
-    pairs = NotSamePerson.objects.filter(Q(person_a=person) | Q(person_b=person))
-    return {a if a != person.pk else b for a, b in pairs.values_list("person_a", "person_b")}
 
 
 # --- register / detail / edit -------------------------------------------------------------
@@ -182,15 +130,10 @@ def register(request):
         data = form.cleaned_data
         agency = data["agency"]
         if not data["confirmed"]:
-            candidates = _candidate_rows(request.user, data, municipality_id=agency.municipality_id)
-            audit.log(
-                request.user,
-                "search",
-                "people.person",
-                purpose="登録時の名寄せ",
-                result_ids=candidates["ids"],
+            candidates = candidate_rows(
+                request.user, data, municipality_id=agency.municipality_id, purpose="登録時の名寄せ"
             )
-        if not candidates or not (candidates["visible"] or candidates["hidden_count"]):
+        if not candidates:
             person = actions.register_person(user=request.user, agency=agency, data=data)
             messages.success(request, f"{person.full_name} さんを登録しました。")
             return redirect("people:detail", pk=person.pk)
@@ -230,33 +173,53 @@ def _changeable_person_or_error(user, pk: int) -> Person:
     return person
 
 
+def _person_form(person: Person, data=None) -> EditPersonForm:
+    initial = {name: getattr(person, name) for name in (*actions.PERSON_FIELDS, "lock_version")}
+    return EditPersonForm(data, initial=initial)
+
+
 @login_required
 def edit(request, pk: int):
     person = _changeable_person_or_error(request.user, pk)
-    initial = {name: getattr(person, name) for name in actions.PERSON_FIELDS}
-    form = PersonForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        changed = actions.update_person(user=request.user, person=person, data=form.cleaned_data)
-        messages.success(request, "更新しました。" if changed else "変更はありませんでした。")
-        return redirect("people:candidates", pk=person.pk)
+    form = _person_form(person, request.POST or None)
+    stale = None
+    try:
+        if request.method == "POST":
+            expected = posted_version(request.POST)
+            if expected != person.lock_version:
+                raise Stale(person)
+            if form.is_valid():
+                changed = actions.update_person(
+                    user=request.user,
+                    person=person,
+                    data=form.cleaned_data,
+                    expected_version=expected,
+                )
+                messages.success(
+                    request, "更新しました。" if changed else "変更はありませんでした。"
+                )
+                return redirect("people:candidates", pk=person.pk)
+    except Stale as error:
+        current = cast(Person, error.current)
+        saved = {name: getattr(current, name) for name in actions.PERSON_FIELDS}
+        stale = conflict(
+            form, saved, actions.PERSON_FIELDS, who=current.updated_by, when=current.updated_at
+        )
+        form = _person_form(current)
     audit.log(request.user, "view", person, person=person, purpose="編集")
-    return render(request, "people/edit.html", {"form": form, "person": person})
+    return render(request, "people/edit.html", {"form": form, "person": person, "conflict": stale})
 
 
 @login_required
 def candidates(request, pk: int):
     person = policy.get_person_or_404(request.user, pk)
     data = {name: getattr(person, name) for name in (*CANDIDATE_FIELDS, "address")}
-    rows = _candidate_rows(
-        request.user, data, municipality_id=person.municipality_id, exclude=person
-    )
-    audit.log(
+    rows = candidate_rows(
         request.user,
-        "search",
-        "people.person",
-        person=person,
+        data,
+        municipality_id=person.municipality_id,
         purpose="名寄せ候補",
-        result_ids=rows["ids"],
+        exclude=person,
     )
     return render(
         request,
@@ -315,8 +278,12 @@ def keep_apart(request, pk: int, other: int):
     counterpart = policy.get_person_or_404(request.user, other)
     form = ReasonForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
-    actions.keep_apart(user=request.user, person=person, other=counterpart, reason=reason)
-    messages.success(request, "別人として記録しました。今後は候補に表示されません。")
+    try:
+        actions.keep_apart(user=request.user, person=person, other=counterpart, reason=reason)
+    except actions.PeopleRefused as refused:
+        messages.error(request, str(refused))
+    else:
+        messages.success(request, "別人として記録しました。今後は候補に表示されません。")
     return redirect("people:candidates", pk=person.pk)
 
 
@@ -348,8 +315,16 @@ def household(request, pk: int):
 def move_household(request, pk: int):
     person = _changeable_person_or_error(request.user, pk)
     households = policy.visible_households(request.user)
-    household_q = request.GET.get("household_q", "").strip()
-    shown = _household_search(households, household_q, selected=request.POST.get("household"))
+    lookup = HouseholdLookupForm(
+        {
+            "household_q": request.GET.get("household_q", ""),
+            "household": request.POST.get("household"),
+        }
+    )
+    household_q, selected = ("", None)
+    if lookup.is_valid():
+        household_q, selected = lookup.cleaned_data["household_q"], lookup.cleaned_data["household"]
+    shown = _household_search(households, household_q, selected=selected)
     form = MoveHouseholdForm(request.POST or None, households=households, shown=shown)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -383,12 +358,12 @@ def move_household(request, pk: int):
 HOUSEHOLD_CHOICES = 30
 
 
-def _household_search(households, q: str, *, selected: str | None) -> list:
+def _household_search(households, q: str, *, selected: int | None) -> list:
     """Households offered on the move page: those whose name starts with, or whose address
     contains, ``q`` (a city has too many to list), plus the one already chosen."""
     rows = households.none()
     if q:
         rows = households.filter(Q(name__startswith=q) | Q(address__contains=q))
-    if selected and selected.isdigit():
-        rows = rows | households.filter(pk=int(selected))
+    if selected:
+        rows = rows | households.filter(pk=selected)
     return list(rows.order_by("name", "pk")[:HOUSEHOLD_CHOICES])

@@ -18,7 +18,18 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
-from django.db.models import Avg, Case, CharField, Count, Exists, OuterRef, Q, Value, When
+from django.db.models import (
+    Avg,
+    Case,
+    CharField,
+    Count,
+    DateTimeField,
+    Exists,
+    OuterRef,
+    Q,
+    Value,
+    When,
+)
 from django.db.models.functions import TruncMonth
 
 from tsunagu.accounts.models import Membership, Role
@@ -115,12 +126,12 @@ class Detail:
 
 
 def _monthly(qs, field_name: str) -> list[int]:
+    # A date (a meeting's 開催日) has no time zone; only moments are read in JST.
+    field = qs.query.resolve_ref(field_name, allow_joins=True).output_field
+    month = TruncMonth(field_name, tzinfo=JST if isinstance(field, DateTimeField) else None)
     counts = {
         row["month"].month: row["n"]
-        for row in qs.annotate(month=TruncMonth(field_name, tzinfo=JST))
-        .values("month")
-        .annotate(n=Count("pk"))
-        .order_by()
+        for row in qs.annotate(month=month).values("month").annotate(n=Count("pk")).order_by()
         if row["month"] is not None
     }
     return [counts.get(m, 0) for m in MONTHS]

@@ -36,8 +36,9 @@ from django.http import Http404
 from tsunagu.access.models import Involvement
 from tsunagu.access.policy.municipality import can_view_areas, get_areas_municipality_or_404  # noqa: F401
 from tsunagu.accounts.models import READ_ONLY
+from tsunagu.lib.wareki import format_wareki
 from tsunagu.municipality.models import Agency
-from tsunagu.people.models import Person
+from tsunagu.people.models import HouseholdMembership, Person
 
 
 def _agency_ids(user) -> set[int]:
@@ -136,16 +137,41 @@ def get_household_or_404(user, pk):
     return household
 
 
-def known_elsewhere(user, person: Person) -> list[Agency]:
-    """Agencies other than the user's own currently involved with ``person`` (names only)."""
-    agencies = _agency_ids(user)
-    ids = (
+def known_elsewhere_by_person(user, person_ids) -> dict[int, list[str]]:
+    """「他機関で関わりあり」, the one rule: per person, the names of agencies other than the
+    user's own (casework memberships) currently involved with them. Names only — the
+    signal says where to ask, never what is recorded. Persons known to nobody else are
+    left out, so ``len()`` counts the persons known elsewhere."""
+    rows = (
         Involvement.objects.current()
-        .filter(person=person)
-        .exclude(agency_id__in=agencies)
-        .values("agency_id")
+        .filter(person_id__in=person_ids)
+        .exclude(agency_id__in=_agency_ids(user))
+        .order_by("person_id", "agency__name")
+        .values_list("person_id", "agency__name")
+        .distinct()
     )
-    return list(Agency.objects.filter(pk__in=ids).order_by("name"))
+    names: dict[int, list[str]] = {}
+    for person_id, name in rows:
+        names.setdefault(person_id, []).append(name)
+    return names
+
+
+def known_elsewhere(user, person: Person) -> list[str]:
+    return known_elsewhere_by_person(user, [person.pk]).get(person.pk, [])
+
+
+def known_elsewhere_by_household(user, household_ids) -> dict[int, list[str]]:
+    """The same signal for households: agencies involved with any current member."""
+    members = list(
+        HouseholdMembership.objects.filter(
+            household_id__in=household_ids, left_on__isnull=True
+        ).values_list("household_id", "person_id")
+    )
+    by_person = known_elsewhere_by_person(user, {person_id for _, person_id in members})
+    names: dict[int, set[str]] = {}
+    for household_id, person_id in members:
+        names.setdefault(household_id, set()).update(by_person.get(person_id, []))
+    return {household_id: sorted(found) for household_id, found in names.items() if found}
 
 
 def grant_involvement(
@@ -442,7 +468,7 @@ def papers_refusal(user, session) -> str:
         if not has_pledge(user, session):
             return (
                 "支援会議の議題を見るには、この会議体についての守秘義務の確認"
-                f"(開催日 {session.date:%Y年%-m月%-d日} 以前の日付)を記録してください。"
+                f"(開催日 {format_wareki(session.date)} 以前の日付)を記録してください。"
             )
         return ""
     if attending or can_manage_session(user, session):

@@ -1,6 +1,7 @@
 """A household known to the owner agency, handed to the coordinating agency as a 支援依頼."""
 
 import datetime
+from types import SimpleNamespace
 
 import pytest
 from django.utils import timezone
@@ -13,6 +14,16 @@ from tsunagu.municipality.models import MeetingBody
 from tsunagu.people.models import Household, HouseholdMembership, Person
 
 ALL_PARTS = list(Part.values)
+
+
+class MeetingDecision:
+    """Stands for a meetings.Decision in tests that only need approve_plan's inputs."""
+
+    pk = 77
+    session = SimpleNamespace(date=datetime.date(2026, 5, 12))
+
+    def __str__(self):
+        return "第3回重層的支援会議 プラン承認"
 
 
 @pytest.fixture

@@ -163,8 +163,8 @@ def test_policy_and_decisions_show_with_the_plan_part_and_parts_read_in_japanese
 ):
     """A 支援方針 and the 「会議での決定」 are plan content: a team agency whose consent opens
     only 基本情報 sees neither. The team member's notice names the parts in Japanese."""
-    team_case.policy = "長男の居場所づくりを優先する。"
-    team_case.save(update_fields=["policy"])
+    team_case.support_policy = "長男の居場所づくりを優先する。"
+    team_case.save(update_fields=["support_policy"])
     url = reverse("coordination:case", args=[team_case.pk])
     client.force_login(partner)  # every part
     body = client.get(url).content.decode()

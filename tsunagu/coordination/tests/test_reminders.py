@@ -8,14 +8,7 @@ from django.urls import reverse
 from tsunagu.coordination import actions, tasks
 from tsunagu.coordination.models import Reminder, Stage
 
-from .conftest import walk_to
-
-
-class Decision:
-    pk = 1
-
-    def __str__(self):
-        return "プラン承認"
+from .conftest import MeetingDecision, walk_to
 
 
 @pytest.fixture
@@ -25,7 +18,7 @@ def supported(case, coordinator, town):
     plan.monitoring_due = datetime.date(2026, 7, 1)
     plan.save()
     plan.assignments.update(until=datetime.date(2026, 7, 3))
-    actions.approve_plan(plan=plan, approver=coordinator, decision=Decision())
+    actions.approve_plan(plan=plan, approver=coordinator, decision=MeetingDecision())
     case.refresh_from_db()
     return case
 

@@ -11,21 +11,14 @@ from tsunagu.coordination import actions
 from tsunagu.coordination.models import Assessment, Stage, Tie
 from tsunagu.intake.models import CoordinationStatus
 
-from .conftest import give_consent, walk_to
-
-
-class Decision:
-    pk = 1
-
-    def __str__(self):
-        return "重層的支援会議 プラン承認"
+from .conftest import MeetingDecision, give_consent, walk_to
 
 
 @pytest.fixture
 def supported(case, coordinator, town):
     """A case in 支援実施 with the partner agency on the team and one assignment."""
     case = walk_to(case, Stage.DELIBERATION, coordinator, town)
-    actions.approve_plan(plan=case.latest_plan(), approver=coordinator, decision=Decision())
+    actions.approve_plan(plan=case.latest_plan(), approver=coordinator, decision=MeetingDecision())
     case.refresh_from_db()
     return case
 
@@ -65,7 +58,6 @@ def test_agencies_outside_the_team_get_404(client, request, supported, who):
     assessment = supported.latest_assessment()
     urls = [
         reverse("coordination:case", args=[supported.pk]),
-        reverse("coordination:ecomap", args=[supported.pk]),
         reverse("coordination:plan", args=[plan.pk]),
         reverse("coordination:plan_pdf", args=[plan.pk]),
         reverse("coordination:plan_xlsx", args=[plan.pk]),
@@ -203,16 +195,34 @@ def test_second_concurrent_plan_save_is_refused_and_shows_other_changes(
     response = client.post(url, _plan_post(plan, town, "Bさんの案", loaded))
     body = response.content.decode()
     assert response.status_code == 200
-    assert "あなたの変更は保存していません" in body
-    assert "Aさんの案" in body and "Bさんの案" in body  # theirs shown, mine kept
+    assert "ほかの人が先に保存しました" in body and "あなたの入力は保存していません" in body
+    table = body.split("保存されている内容とあなたの入力の違い")[1].split("</table>")[0]
+    assert "長期目標" in table or "目標" in table
+    assert "<del>A</del>" in table and "<ins>B</ins>" in table  # theirs beside mine
+    form = body.split("</section>")[1]
+    assert "Aさんの案" in form and "Bさんの案" not in form  # the form holds the saved plan
     plan.refresh_from_db()
     assert plan.long_term_goal == "Aさんの案"
-    # Resubmitting with the version the refusal page carries succeeds.
+    # Resubmitting with the version the conflict page carries succeeds.
+    assert f'name="lock_version" value="{plan.lock_version}"' in form
     assert (
         client.post(url, _plan_post(plan, town, "合意した案", plan.lock_version)).status_code == 302
     )
     plan.refresh_from_db()
     assert plan.long_term_goal == "合意した案"
+
+
+def test_a_stale_tab_with_emptied_fields_gets_the_conflict_screen(client, coordinator, case, town):
+    case = walk_to(case, Stage.PLANNING, coordinator, town)
+    plan = actions.start_plan(case=case, by=coordinator)
+    url = reverse("coordination:plan_edit", args=[plan.pk])
+    client.force_login(coordinator)
+    loaded = plan.lock_version
+    assert client.post(url, _plan_post(plan, town, "Aさんの案", loaded)).status_code == 302
+    stale = {"lock_version": str(loaded), "a-TOTAL_FORMS": "1", "a-INITIAL_FORMS": "0"}
+    stale["a-0-issue"] = "長男の社会参加"  # a row without its agency: invalid if validated
+    body = client.post(url, stale).content.decode()
+    assert "ほかの人が先に保存しました" in body and "errorlist" not in body
 
 
 def test_plan_page_shows_diff_against_previous_version(client, coordinator, supported, town):
@@ -260,6 +270,20 @@ def test_assigned_agency_updates_status_from_inbox(client, partner, supported):
     )
     assignment.refresh_from_db()
     assert assignment.status == "active"
+
+
+@pytest.mark.parametrize(
+    "target", ["https://evil.example/", "//evil.example/x", "http:evil.example", "javascript:1"]
+)
+def test_status_form_never_redirects_off_site(client, partner, supported, target):
+    assignment = supported.current_plan().assignments.get()
+    client.force_login(partner)
+    url = reverse("coordination:assignment_status", args=[assignment.pk])
+    response = client.post(url, {"status": "active", "next": target})
+    assert response["Location"] == reverse("coordination:case", args=[supported.pk])
+    mine = reverse("coordination:my_assignments")
+    response = client.post(url, {"status": "done", "next": mine})
+    assert response["Location"] == mine
 
 
 def test_monitoring_and_closure_with_hand_back(client, coordinator, supported, town):
@@ -333,9 +357,8 @@ def test_ecomap_draws_genogram_symbols_and_ties(client, coordinator, supported, 
         kind=Tie.Kind.STRESSFUL,
         person=son,
     )
-    svg = _get(client, coordinator, reverse("coordination:ecomap", args=[supported.pk]))
-    text = svg.content.decode()
-    assert svg["Content-Type"].startswith("image/svg+xml")
+    page = _get(client, coordinator, reverse("coordination:case", args=[supported.pk]))
+    text = page.content.decode().split("<figure>")[1].split("</figure>")[0]
     assert "<rect" in text and "<circle" in text  # □ the son, ○ the mother
     assert "ひきこもり家族会" in text and "<polyline" in text  # stressful tie as zigzag
     assert "障がい者相談支援センター" in text  # team agency drawn around the household
@@ -384,7 +407,6 @@ def test_every_read_page_writes_an_audit_event(client, coordinator, supported):
         reverse("coordination:list"),
         reverse("coordination:my_assignments"),
         reverse("coordination:case", args=[supported.pk]),
-        reverse("coordination:ecomap", args=[supported.pk]),
         reverse("coordination:plan", args=[plan.pk]),
         reverse("coordination:plan_xlsx", args=[plan.pk]),
         reverse("coordination:assessment", args=[assessment.pk]),

@@ -11,7 +11,7 @@ from tsunagu.coordination.actions import CaseError, StalePlan
 from tsunagu.coordination.consent import consent_covers
 from tsunagu.coordination.models import CaseEvent, PlanStatus, Stage
 
-from .conftest import ASSESSMENT_DATA, give_consent, walk_to
+from .conftest import ASSESSMENT_DATA, MeetingDecision, give_consent, walk_to
 
 
 def test_open_case_from_accepted_request_records_first_event(case, coordinator, town):
@@ -180,7 +180,7 @@ def test_expired_consent_is_refused_with_date(case, coordinator, town):
     consent.expires_on = datetime.date(2025, 3, 31)
     consent.save()
     refused = consent_covers(case, agency=town.partner_agency, part="basic")
-    assert "有効期限(2025年3月31日)が過ぎています" in refused.reason
+    assert "有効期限(令和7年3月31日 (2025))が過ぎています" in refused.reason
 
 
 def test_guardian_consent_needs_guardian_name(case, coordinator, town):
@@ -257,17 +257,10 @@ def test_recorded_approval_refused_unless_profile_allows(case, coordinator, town
     assert case.members.current().filter(agency=town.partner_agency).exists()
 
 
-class FakeDecision:
-    pk = 77
-
-    def __str__(self):
-        return "第3回重層的支援会議 プラン承認"
-
-
 def test_meeting_decision_confirms_plan_and_supersedes_previous(case, coordinator, town):
     case = walk_to(case, Stage.DELIBERATION, coordinator, town)
     first = actions.approve_plan(
-        plan=case.latest_plan(), approver=coordinator, decision=FakeDecision()
+        plan=case.latest_plan(), approver=coordinator, decision=MeetingDecision()
     )
     assert first.decision_pk == 77
     case.refresh_from_db()
@@ -276,7 +269,7 @@ def test_meeting_decision_confirms_plan_and_supersedes_previous(case, coordinato
     second = actions.start_plan(case=case, by=coordinator)
     assert second.kind_label == "再プラン" and second.assignments.count() == 1
     case = actions.transition(case=case, to=Stage.DELIBERATION, by=coordinator)
-    actions.approve_plan(plan=second, approver=coordinator, decision=FakeDecision())
+    actions.approve_plan(plan=second, approver=coordinator, decision=MeetingDecision())
     first.refresh_from_db()
     assert first.status == PlanStatus.SUPERSEDED
     assert case.current_plan() == second
@@ -286,12 +279,12 @@ def test_approval_refused_outside_deliberation(case, coordinator, town):
     case = walk_to(case, Stage.PLANNING, coordinator, town)
     plan = actions.start_plan(case=case, by=coordinator)
     with pytest.raises(CaseError, match="「協議」の段階にない"):
-        actions.approve_plan(plan=plan, approver=coordinator, decision=FakeDecision())
+        actions.approve_plan(plan=plan, approver=coordinator, decision=MeetingDecision())
 
 
 def _supported(case, coordinator, town):
     case = walk_to(case, Stage.DELIBERATION, coordinator, town)
-    actions.approve_plan(plan=case.latest_plan(), approver=coordinator, decision=FakeDecision())
+    actions.approve_plan(plan=case.latest_plan(), approver=coordinator, decision=MeetingDecision())
     case.refresh_from_db()
     return case
 

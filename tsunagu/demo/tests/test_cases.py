@@ -151,8 +151,9 @@ def test_kobayashi_plans_are_confirmed_and_cases_closed_by_meeting_decisions(kob
 
 
 def test_every_body_meets_at_its_planned_frequency_and_support_meetings_have_pledges(kobayashi):
+    from tsunagu.lib.wareki import fiscal_year
     from tsunagu.meetings.frequency import expected_per_year
-    from tsunagu.meetings.models import MeetingSession, Pledge, fiscal_year
+    from tsunagu.meetings.models import MeetingSession, Pledge
 
     last_fy = fiscal_year(timezone.localdate()) - 1
     for body in kobayashi.meeting_bodies.all():

@@ -39,3 +39,14 @@ def test_several_agencies_are_offered_by_name_with_none_chosen(client, town):
     assert names == sorted(
         [town.partner_agency.name, town.owner_agency.name, town.unrelated_agency.name]
     )
+
+
+def test_a_receipt_in_the_future_is_refused_with_the_field_named(client, owner, town):
+    client.force_login(owner)
+    response = client.post(
+        reverse("intake:consultation_create"),
+        {"received_at": "2999-01-01T10:00", "family_name": "髙橋"},
+    )
+    body = response.content.decode()
+    assert "受付日時に未来の日付は入力できません" in body
+    assert "相談経路を選んでください。" in body and "このフィールドは必須です" not in body

@@ -241,12 +241,25 @@ def test_candidates_show_only_the_agency_for_persons_the_user_cannot_see(
     monkeypatch.setattr(matching, "find_candidates", lambda **kwargs: [candidate])
     url = reverse("intake:person_candidates") + "?family_kana=タカハシ"
     body = client_for(client, unrelated).get(url).content.decode()
-    assert "他機関で登録あり(テスト町地域包括支援センター)" in body
+    assert "他機関で登録あり(1件): テスト町地域包括支援センター" in body
     assert "花子" not in body and f'value="{person.pk}"' not in body
+    assert AuditEvent.objects.get(user=unrelated, action="search").detail["result_ids"] == [
+        person.pk
+    ]
     client.force_login(owner)
     body = client.get(url).content.decode()
     assert "花子" in body and f'value="{person.pk}"' in body
     assert audited(owner, "search")
+
+
+@pytest.mark.parametrize("birth_date", ["2025-02-30", "\x00", "²"])
+def test_find_with_a_bad_birth_date_says_so(client, owner, town, birth_date):
+    response = client_for(client, owner).post(
+        reverse("intake:consultation_create"),
+        {"find": "1", "family_name": "髙橋", "birth_date": birth_date},
+    )
+    assert response.status_code == 200
+    assert "生年月日: 日付を正しく入力してください。" in response.content.decode()
 
 
 def test_choosing_a_person_the_user_cannot_see_is_404(client, unrelated, town, consultation):

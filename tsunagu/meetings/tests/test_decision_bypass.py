@@ -59,7 +59,7 @@ def test_probe_support_policy_by_a_member_coordinator_is_refused(
     assert response.status_code in (403, 200)
     assert "開催済の会議にのみ記録できます" in response.content.decode()
     team_case.refresh_from_db()
-    assert team_case.policy == "" and not Decision.objects.exists()
+    assert team_case.support_policy == "" and not Decision.objects.exists()
 
 
 def test_probe_on_a_held_session_without_the_case_owner_is_refused_with_403(
@@ -77,7 +77,7 @@ def test_probe_on_a_held_session_without_the_case_owner_is_refused_with_403(
     )
     assert response.status_code == 403
     team_case.refresh_from_db()
-    assert team_case.policy == "" and not Decision.objects.exists()
+    assert team_case.support_policy == "" and not Decision.objects.exists()
 
 
 def test_plan_approval_without_the_coordinating_agency_attending_is_refused(

@@ -98,7 +98,7 @@ def test_support_policy_is_recorded_on_the_case(coordinator, case, regular_item)
         text="長男の居場所づくりを優先する。",
     )
     case.refresh_from_db()
-    assert case.policy == "長男の居場所づくりを優先する。"
+    assert case.support_policy == "長男の居場所づくりを優先する。"
 
 
 def test_resource_development_adds_a_resource_gap(client, coordinator, kobayashi):

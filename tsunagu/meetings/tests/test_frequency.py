@@ -5,8 +5,8 @@ from django.urls import reverse
 from hypothesis import given
 from hypothesis import strategies as st
 
+from tsunagu.lib.wareki import fiscal_year
 from tsunagu.meetings.frequency import expected_per_year
-from tsunagu.meetings.models import fiscal_year
 from tsunagu.meetings.overview import frequency_rows
 
 from .conftest import new_session

@@ -314,15 +314,20 @@ def test_confidential_only_body_makes_every_session_private(coordinator, kobayas
     assert session.confidential
 
 
-def test_external_attendee_without_agency_cannot_join_a_consented_case_session(
+def test_external_attendee_joins_a_consented_case_session_through_the_body_scope(
     coordinator, owner, town, kobayashi, case
 ):
+    # The consent covers the meeting body, which an external attendee (a 民生委員, a care
+    # manager of an office not in the profile) attends; an agency outside it stays refused.
     give_consent(case, coordinator, agencies=[town.owner_agency], bodies=[kobayashi["regular"]])
     session = _consent_session(coordinator, owner, kobayashi["regular"])
     actions.add_agenda_item(user=coordinator, session=session, kind="case", title="協議", case=case)
-    with pytest.raises(MeetingRefused, match="所属機関がない"):
-        actions.add_attendance(user=coordinator, session=session, name="民生委員 甲")
+    actions.add_attendance(user=coordinator, session=session, name="民生委員 甲")
     actions.add_attendance(
         user=coordinator, session=session, name="包括 職員", agency=town.owner_agency
     )
-    assert session.attendances.count() == 2
+    with pytest.raises(MeetingRefused, match="本人同意の範囲外"):
+        actions.add_attendance(
+            user=coordinator, session=session, name="子育 職員", agency=town.unrelated_agency
+        )
+    assert session.attendances.count() == 3

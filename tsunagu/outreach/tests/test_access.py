@@ -119,7 +119,7 @@ def test_known_elsewhere_after_a_link_to_a_person_others_know(
         person=person, agency=outreach_town.partner_agency, source="registered"
     )
     actions.link_person(user=worker, record=record, person=person)
-    assert outreach_town.owner_agency in policy.known_elsewhere(partner, person)
+    assert outreach_town.owner_agency.name in policy.known_elsewhere(partner, person)
     client.force_login(partner)
     assert client.get(f"/outreach/{record.pk}/").status_code == 404
 

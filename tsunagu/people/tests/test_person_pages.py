@@ -1,6 +1,7 @@
 """Person pages through the HTTP client: register, edit, detail, search, households."""
 
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
@@ -111,7 +112,9 @@ def test_edit_updates_and_audits_changed_field_names_only(client, owner, person)
     client.force_login(owner)
     response = client.post(
         reverse("people:edit", args=[person.pk]),
-        person_data(address="テスト町新町9", birth_date="S19.5.1"),
+        person_data(
+            address="テスト町新町9", birth_date="S19.5.1", lock_version=person.lock_version
+        ),
     )
     assert response.status_code == 302
     person.refresh_from_db()
@@ -332,3 +335,42 @@ def test_household_page_lists_members_and_is_audited_per_member(
     assert (
         client.get(reverse("people:household", args=[membership.household_id])).status_code == 404
     )
+
+
+def test_a_stale_edit_shows_both_versions_and_never_undoes_the_newer_address(
+    client, owner, partner, person
+):
+    url = reverse("people:edit", args=[person.pk])
+    loaded = person.lock_version
+    client.force_login(partner)
+    client.post(url, person_data(address="テスト町新町9", lock_version=loaded))
+    client.force_login(owner)  # a tab opened before the partner saved
+    response = client.post(url, person_data(phone="0120-000-000", lock_version=loaded))
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "ほかの人が先に保存しました" in body and "障害 二郎さんが" in body
+    table = body.split("保存されている内容とあなたの入力の違い")[1].split("</table>")[0]
+    cells = {
+        re.sub(r"<[^>]+>", "", th): [re.sub(r"<[^>]+>", "", td) for td in tds]
+        for th, tds in re.findall(r"<th scope=\"row\">(.*?)</th>((?:<td>.*?</td>)+)", table)
+        for tds in [re.findall(r"<td>(.*?)</td>", tds)]
+    }
+    assert cells["住所"] == ["テスト町新町9", "テスト町本町1-2-3"]  # saved | mine
+    assert cells["電話番号"] == ["", "0120-000-000"]
+    person.refresh_from_db()
+    assert person.address == "テスト町新町9" and person.phone == ""
+    form = body.split("</section>")[1]
+    assert 'value="テスト町新町9"' in form
+    # Saving the refilled form again keeps the newer address.
+    data = person_data(address="テスト町新町9", phone="0120-000-000")
+    data["lock_version"] = person.lock_version
+    assert client.post(url, data).status_code == 302
+    person.refresh_from_db()
+    assert person.address == "テスト町新町9" and person.phone == "0120-000-000"
+
+
+def test_a_stale_edit_with_a_bad_date_still_gets_the_conflict_screen(client, owner, person):
+    url = reverse("people:edit", args=[person.pk])
+    client.force_login(owner)
+    body = client.post(url, {"birth_date": "昭和99年1月1日", "lock_version": "0"}).content.decode()
+    assert "ほかの人が先に保存しました" in body and "errorlist" not in body
