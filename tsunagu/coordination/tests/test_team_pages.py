@@ -25,7 +25,14 @@ def test_holder_adds_and_ends_a_team_member(client, coordinator, case, town):
     )
     assert response.status_code == 302
     assert case.members.current().filter(agency=town.partner_agency).exists()
-    response = _post(client, coordinator, "end_member", case.pk, town.partner_agency.pk)
+    response = _post(
+        client,
+        coordinator,
+        "end_member",
+        case.pk,
+        town.partner_agency.pk,
+        data={"reason": "支援終了"},
+    )
     assert response.status_code == 302
     assert not case.members.current().filter(agency=town.partner_agency).exists()
     assert CaseMember.objects.filter(agency=town.partner_agency, ended_at__isnull=False).exists()
