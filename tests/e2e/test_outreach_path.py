@@ -11,6 +11,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from tsunagu.accounts.models import Role
 from tsunagu.coordination import actions as coordination
 from tsunagu.demo.builder import create_users
 from tsunagu.intake.models import CoordinationRequest
@@ -24,7 +25,9 @@ AGENCY = "小林市社会福祉協議会"
 def kobayashi(transactional_db):
     call_command("load_profile", "kobayashi", stdout=io.StringIO())
     m = Municipality.objects.get(slug="kobayashi")
-    users = {(login.agency, login.role): login.username for login in create_users(m)}
+    users = {
+        (login.agency.name, Role(login.role).label): login.username for login in create_users(m)
+    }
     return {
         "worker": users[(AGENCY, "アウトリーチ支援員")],
         "coordinator": users[(AGENCY, "コーディネーター")],

@@ -11,7 +11,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from tsunagu.accounts.models import User
+from tsunagu.accounts.models import Role, User
 from tsunagu.coordination import actions as case_actions
 from tsunagu.coordination.tests.conftest import walk_to
 from tsunagu.demo.builder import create_users
@@ -30,7 +30,9 @@ PARTNER = "小林市生活自立相談支援センター"
 def kobayashi(transactional_db):
     call_command("load_profile", "kobayashi", stdout=io.StringIO())
     m = Municipality.objects.get(slug="kobayashi")
-    users = {(login.agency, login.role): login.username for login in create_users(m)}
+    users = {
+        (login.agency.name, Role(login.role).label): login.username for login in create_users(m)
+    }
     home, shakyo, partner = (
         Agency.objects.get(municipality=m, name=n) for n in (HOME, SHAKYO, PARTNER)
     )

@@ -9,6 +9,7 @@ import io
 import pytest
 from django.core.management import call_command
 
+from tsunagu.accounts.models import Role
 from tsunagu.demo.builder import create_users
 from tsunagu.municipality.models import Municipality
 from tsunagu.resources.models import Resource
@@ -18,7 +19,9 @@ from tsunagu.resources.models import Resource
 def coordinator_login(transactional_db):
     call_command("load_profile", "kobayashi", stdout=io.StringIO())
     m = Municipality.objects.get(slug="kobayashi")
-    users = {(login.agency, login.role): login.username for login in create_users(m)}
+    users = {
+        (login.agency.name, Role(login.role).label): login.username for login in create_users(m)
+    }
     return users[("小林市社会福祉協議会", "コーディネーター")]
 
 
