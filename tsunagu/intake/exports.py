@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass
 
 from openpyxl import Workbook
 
-from tsunagu.lib.exports import safe_row
+from tsunagu.lib.exports import Unconvertible, safe_row, to_cp932
 from tsunagu.lib.wareki import format_wareki, format_wareki_time
 
 HEADERS = [
@@ -34,7 +33,6 @@ HEADERS = [
     "次の対応の期日",
     "状態",
 ]
-SUBSTITUTE = "〓"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -67,31 +65,6 @@ def ledger_rows(consultations) -> list[list[str]]:
     return rows
 
 
-@dataclass(frozen=True)
-class Unconvertible:
-    row: int  # 1-based line in the file, the header being line 1
-    column: str
-    char: str
-
-    def message(self) -> str:
-        return (
-            f"{self.row}行目「{self.column}」列の「{self.char}」(U+{ord(self.char):04X})は"
-            f"CP932に変換できないため「{SUBSTITUTE}」に置き換えました。"
-        )
-
-
-def _to_cp932(value: str, row: int, column: str, problems: list[Unconvertible]) -> str:
-    out = []
-    for ch in value:
-        try:
-            ch.encode("cp932")
-            out.append(ch)
-        except UnicodeEncodeError:
-            problems.append(Unconvertible(row, column, ch))
-            out.append(SUBSTITUTE)
-    return "".join(out)
-
-
 def to_csv(rows: list[list[str]], encoding: str = "utf-8") -> tuple[bytes, list[Unconvertible]]:
     problems: list[Unconvertible] = []
     buffer = io.StringIO()
@@ -99,7 +72,7 @@ def to_csv(rows: list[list[str]], encoding: str = "utf-8") -> tuple[bytes, list[
     for line, row in enumerate([HEADERS, *rows], start=1):
         cells = safe_row(row)
         if encoding == "cp932":
-            cells = [_to_cp932(v, line, HEADERS[i], problems) for i, v in enumerate(cells)]
+            cells = [to_cp932(v, line, HEADERS[i], problems) for i, v in enumerate(cells)]
         writer.writerow(cells)
     text = buffer.getvalue()
     data = text.encode("cp932") if encoding == "cp932" else text.encode("utf-8-sig")

@@ -16,14 +16,13 @@ import io
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
 
-from tsunagu.lib.exports import safe_cell
+from tsunagu.lib.exports import Unconvertible, safe_cell, to_cp932
 from tsunagu.lib.pdf import render_pdf
 from tsunagu.lib.wareki import fiscal_year_label
 from tsunagu.reports.indicators import MONTHS, Report
 from tsunagu.reports.present import COUNT_UNITS, Line, min_cell, plan_years
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-SUBSTITUTE = "〓"
 HEADERS = [
     "年度(西暦)",
     "年度(和暦)",
@@ -171,36 +170,22 @@ def _presentation_sheet(workbook: Workbook, report: Report, lines, *, publish: b
     sheet.column_dimensions["A"].width = 40
 
 
-def _cp932(value: str, problems: list[str]) -> str:
-    out = []
-    for ch in value:
-        try:
-            ch.encode("cp932")
-            out.append(ch)
-        except UnicodeEncodeError:
-            problems.append(ch)
-            out.append(SUBSTITUTE)
-    return "".join(out)
-
-
 def csv_text(
     report: Report, *, publish: bool, encoding: str, lines=None
-) -> tuple[str, list[tuple[int, str, str]]]:
+) -> tuple[str, list[Unconvertible]]:
     """CSV text and, for CP932, each replaced character with its line and column."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, quoting=csv.QUOTE_ALL, lineterminator="\r\n")
-    problems: list[tuple[int, str, str]] = []
+    problems: list[Unconvertible] = []
     for line_no, row in enumerate(
         [HEADERS, *long_rows(report, publish=publish, lines=lines)], start=1
     ):
         cells = ["" if v is None else str(safe_cell(v) if isinstance(v, str) else v) for v in row]
         if encoding == "cp932":
-            fixed = []
-            for column, text in zip(HEADERS, cells, strict=True):
-                found: list[str] = []
-                fixed.append(_cp932(text, found))
-                problems += [(line_no, column, ch) for ch in found]
-            cells = fixed
+            cells = [
+                to_cp932(text, line_no, column, problems)
+                for column, text in zip(HEADERS, cells, strict=True)
+            ]
         writer.writerow(cells)
     return buffer.getvalue(), problems
 
@@ -213,10 +198,7 @@ def to_csv(report: Report, lines, *, publish: bool, encoding: str) -> bytes:
 def unconvertible(report: Report) -> list[str]:
     """What the CP932 download replaces, in Japanese, for the page beside the link."""
     _, problems = csv_text(report, publish=False, encoding="cp932")
-    return [
-        f"{line}行目「{column}」列の「{ch}」(U+{ord(ch):04X})は CP932 にないため「{SUBSTITUTE}」にします。"
-        for line, column, ch in problems
-    ]
+    return [problem.message() for problem in problems]
 
 
 def to_pdf(report: Report, lines: dict[str, list[Line]], *, request=None) -> bytes:
