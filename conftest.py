@@ -7,6 +7,11 @@ The cast, used by every access test:
 - ``coordinator``: コーディネーター at the coordinating agency (社会福祉協議会)
 - ``admin_user``: 管理者 at the welfare department, not a member of any involved agency
 - ``auditor``: 監査 at the welfare department
+- a 管理者 and a 監査 at every other kind of agency too (``NO_CONTENT_CAST``): the counter
+  that owns the record (``admin_owner``/``auditor_owner``), the coordinating agency
+  (``admin_coordinating``/``auditor_coordinating``) and the partner (``admin_partner``/
+  ``auditor_partner``). Neither role grants content, wherever it sits: parametrise list and
+  page tests over ``NO_CONTENT_CAST`` (fixture names) with ``request.getfixturevalue``.
 """
 
 from dataclasses import dataclass
@@ -62,6 +67,7 @@ def town(db) -> Town:
         coordinating_agency=agency("テスト町社会福祉協議会", Agency.Kind.ORGANISATION),
     )
     m.settings["coordinating_agency"] = town.coordinating_agency.name
+    m.coordinating_agency = town.coordinating_agency
     m.save()
     return town
 
@@ -94,3 +100,46 @@ def admin_user(town) -> User:
 @pytest.fixture
 def auditor(town) -> User:
     return make_user("kansa", town.department, Role.AUDITOR, "監査 六子")
+
+
+# 管理者 and 監査 at every kind of agency: none of them may read case content.
+NO_CONTENT_CAST = [
+    "admin_user",
+    "auditor",
+    "admin_owner",
+    "auditor_owner",
+    "admin_coordinating",
+    "auditor_coordinating",
+    "admin_partner",
+    "auditor_partner",
+]
+
+
+@pytest.fixture
+def admin_owner(town) -> User:
+    return make_user("kanri_houkatsu", town.owner_agency, Role.ADMIN, "包括 管理")
+
+
+@pytest.fixture
+def auditor_owner(town) -> User:
+    return make_user("kansa_houkatsu", town.owner_agency, Role.AUDITOR, "包括 監査")
+
+
+@pytest.fixture
+def admin_coordinating(town) -> User:
+    return make_user("kanri_shakyo", town.coordinating_agency, Role.ADMIN, "社協 管理")
+
+
+@pytest.fixture
+def auditor_coordinating(town) -> User:
+    return make_user("kansa_shakyo", town.coordinating_agency, Role.AUDITOR, "社協 監査")
+
+
+@pytest.fixture
+def admin_partner(town) -> User:
+    return make_user("kanri_shogai", town.partner_agency, Role.ADMIN, "障害 管理")
+
+
+@pytest.fixture
+def auditor_partner(town) -> User:
+    return make_user("kansa_shogai", town.partner_agency, Role.AUDITOR, "障害 監査")

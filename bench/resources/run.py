@@ -57,10 +57,11 @@ def prepare() -> Municipality:
 
 
 def make_areas(m: Municipality) -> None:
-    """Until profiles load their 圏域: a town-wide area, 5 日常生活圏域 and 30 地区 (the shape
-    of the seed plans), with the resources spread over the 地区."""
+    """The profile names 柏崎市's levels but no areas: a town-wide area, 5 日常生活圏域 and 30
+    地区 (the shape of the seed plans), with the resources spread over the 地区. Levels the
+    profile already defines are reused."""
     levels = [
-        AreaLevel.objects.create(municipality=m, depth=d, name=n)
+        AreaLevel.objects.get_or_create(municipality=m, depth=d, defaults={"name": n})[0]
         for d, n in enumerate(["市全域", "日常生活圏域", "地区"])
     ]
     whole = Area.objects.create(municipality=m, level=levels[0], name=f"{m.name}全域")

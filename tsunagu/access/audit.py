@@ -11,9 +11,10 @@ Writers serialise on the one ``AuditChainHead`` row (locked FOR UPDATE on Postgr
 SQLite's IMMEDIATE transactions already serialise), so the chain never forks.
 
 What to log: every view of a person's record or of a record about a person (``view``),
-every result list (``search``/``list``, with the ids shown in ``result_ids``), every export
-(``export``) and every change (``create``, ``update``, ``merge``…), in the same transaction
-as the read or write, with ``person=`` set so the log can be searched by person.
+every result list (``search``/``list``) and every export (``export``) with the persons it
+showed as ``person_ids=[…]`` in the detail, and every change (``create``, ``update``,
+``merge``…), in the same transaction as the read or write, with ``person=`` set so the log
+can be searched by person.
 """
 
 from __future__ import annotations
@@ -60,13 +61,24 @@ def _object_ref(obj) -> tuple[str, str]:
 
 
 def log(
-    user, action: str, obj=None, *, person=None, purpose: str = "", agency=None, **detail
+    user,
+    action: str,
+    obj=None,
+    *,
+    person=None,
+    purpose: str = "",
+    agency=None,
+    person_ids=None,
+    **detail,
 ) -> AuditEvent:
     """Write one audit event in the caller's transaction.
 
     ``action``: view, list, search, export, create, update, merge, unmerge, …
     ``person``: the person whose data was touched (a Person or its id), for search by person.
+    ``person_ids``: every person a list, search or file showed (kept sorted, once each).
     """
+    if person_ids is not None:
+        detail["person_ids"] = sorted({pk for pk in person_ids if pk is not None})
     object_type, object_id = _object_ref(obj)
     person_id = getattr(person, "pk", person)
     if agency is None and user is not None and getattr(user, "is_authenticated", False):

@@ -34,7 +34,7 @@ class User(AbstractUser):
 
     def content_agency_ids(self) -> set[int]:
         """Agencies through which this user may read case content: memberships in a
-        casework role. 管理者, 監査, 統計 and the municipality-wide memberships grant none (access/policy.py)."""
+        casework role. 管理者, 監査, 統計 and the municipality-wide memberships grant none (access/policy/base.py)."""
         return {agency_id for agency_id, role in self._memberships() if role not in NO_CONTENT}
 
     def roles(self) -> set[str]:

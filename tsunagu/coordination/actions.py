@@ -103,7 +103,7 @@ def open_case(
     lead_agency: Agency | None = None,
 ) -> Case:
     """Open a case (事例) from an accepted 支援依頼 addressed to the coordinator's agency."""
-    if request.to_agency_id not in coordinator.agency_ids() or coordinator.has_role("auditor"):
+    if not policy.can_take_up_request(coordinator, request):
         raise PermissionDenied("この支援依頼から事例を開始できるのは依頼先の担当者のみです。")
     if request.status != CoordinationStatus.ACCEPTED:
         raise CaseError("支援依頼が受理されていないため、事例を開始できません。")
@@ -132,7 +132,7 @@ def open_case(
 @transaction.atomic
 def accept_and_open(*, request: CoordinationRequest, coordinator, title: str = "") -> Case:
     """Take up a pending 支援依頼 (受理) and open its case in one step."""
-    if request.to_agency_id not in coordinator.agency_ids() or coordinator.has_role("auditor"):
+    if not policy.can_take_up_request(coordinator, request):
         raise PermissionDenied("この支援依頼を受理できるのは依頼先の担当者のみです。")
     if request.status == CoordinationStatus.REQUESTED:
         try:
@@ -525,8 +525,7 @@ def approve_plan(*, plan: SupportPlan, approver, decision=None, note: str = "") 
 def set_assignment_status(*, assignment: Assignment, by, status: str) -> Assignment:
     """The assigned agency (or the coordinator) reports the state of its part."""
     case = assignment.plan.case
-    own = assignment.agency_id in by.agency_ids()
-    if not (own or policy.holds_case(by, case)) or by.has_role("auditor"):
+    if not (policy.can_act_for(by, assignment.agency_id) or policy.can_change_case(by, case)):
         raise PermissionDenied("この役割分担の状況を更新できるのは担当機関のみです。")
     if assignment.plan.status != PlanStatus.CONFIRMED:
         raise CaseError("確定したプランの役割分担のみ状況を更新できます。")

@@ -11,11 +11,12 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
+from django.db.models import Q
 from django.utils import timezone
 
 from tsunagu.lib.wareki import format_wareki
 
-from .models import Case, Consent, Part
+from .models import Case, Consent, ConsentScope, Part
 
 
 @dataclass(frozen=True)
@@ -68,3 +69,22 @@ def consent_covers(
             f"(同意されている情報: {agreed})。",
         )
     return Coverage(True)
+
+
+def cases_covering(case_ids, *, agency_ids, part: str, on: datetime.date | None = None) -> set[int]:
+    """Of ``case_ids``, the cases whose current consent opens ``part`` to one of
+    ``agency_ids``: ``consent_covers`` for a list page, in two queries."""
+    on = on or timezone.localdate()
+    current: dict[int, int] = {}
+    consents = (
+        Consent.objects.filter(case_id__in=case_ids, withdrawn_at__isnull=True, given_on__lte=on)
+        .filter(Q(expires_on__isnull=True) | Q(expires_on__gte=on))
+        .order_by("case_id", "-given_on", "-pk")  # the order of Case.current_consent
+    )
+    for case_id, consent_id in consents.values_list("case_id", "pk"):
+        current.setdefault(case_id, consent_id)
+    scopes = ConsentScope.objects.filter(consent_id__in=current.values(), agency_id__in=agency_ids)
+    opened = {
+        consent for consent, parts in scopes.values_list("consent_id", "parts") if part in parts
+    }
+    return {case_id for case_id, consent_id in current.items() if consent_id in opened}

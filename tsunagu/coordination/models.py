@@ -504,7 +504,7 @@ class Assignment(models.Model):
 
 class CaseNote(ContactNote):
     """支援経過記録 of a case: each contact, visit, call or meeting the coordinator records.
-    Read with the 支援経過 part of the consent (access/policy.py ``case_parts``)."""
+    Read with the 支援経過 part of the consent (``policy.case_parts``)."""
 
     case = models.ForeignKey(Case, models.CASCADE, related_name="notes")
     recorded_at = models.DateTimeField("記録日時", auto_now_add=True)

@@ -58,7 +58,7 @@ def find_due(*, today: datetime.date | None = None) -> int:
     for case in cases:
         due = _review_due(case)
         if due is not None and due <= today + datetime.timedelta(days=_days_ahead(case)):
-            message = f"{case.title}: モニタリング予定日 {format_wareki(due)}"
+            message = f"モニタリング予定日 {format_wareki(due)}"
             created += _remind(
                 Reminder.Kind.REVIEW, case, case.coordinating_agency_id, case.pk, due, message
             )
@@ -70,7 +70,7 @@ def find_due(*, today: datetime.date | None = None) -> int:
     for a in rows:
         case = a.plan.case
         if a.until <= today + datetime.timedelta(days=_days_ahead(case)):
-            message = f"{case.title}: 「{a.issue}」の期限 {format_wareki(a.until)}"
+            message = f"「{a.issue}」の期限 {format_wareki(a.until)}"
             created += _remind(Reminder.Kind.ASSIGNMENT, case, a.agency_id, a.pk, a.until, message)
     _close_finished()
     return created

@@ -12,25 +12,20 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from tsunagu.access import audit, policy
-from tsunagu.intake.models import CoordinationRequest, CoordinationStatus
 from tsunagu.intake.transitions import COORDINATION_REQUEST, request_sides
 from tsunagu.lib.conflicts import Stale, conflict, display, posted_version
 from tsunagu.lib.lists import head
 from tsunagu.lib.redirects import redirect_next
 from tsunagu.outreach import selectors as outreach
-from tsunagu.people.models import Person
 
 from . import actions, diff, ecomap, forms, transitions
 from .actions import CaseError, ScopeInput, StalePlan
 from .models import (
     Assessment,
-    Assignment,
     AssignmentStatus,
     Case,
-    Consent,
     ConsentScope,
     Part,
-    Reminder,
     Stage,
     SupportPlan,
 )
@@ -52,41 +47,51 @@ def case_list(request):
         .order_by("-opened_at", "-pk")
     )
     page = Paginator(cases, 50).get_page(request.GET.get("page"))
-    incoming = (
-        CoordinationRequest.objects.filter(
-            to_agency_id__in=request.user.agency_ids(),
-            status__in=[CoordinationStatus.REQUESTED, CoordinationStatus.ACCEPTED],
-            case__isnull=True,
-        )
+    policy.label_cases(request.user, page)
+    incoming = list(
+        policy.pending_coordination_requests(request.user)
         .select_related("consultation__person", "from_agency")
         .order_by("requested_at")
     )
-    incoming = list(incoming)
     for req in incoming:
         sides = request_sides(request.user, req)
         req.moves = dict(COORDINATION_REQUEST.open_moves(req.status, sides))
-    audit.log(request.user, "list", "coordination.case", purpose="事例一覧")
+    shown = [c.focus_person_id for c in page if c.shows_person]
+    shown += [r.consultation.person_id for r in incoming]
+    audit.log(
+        request.user,
+        "list",
+        "coordination.case",
+        purpose="事例一覧",
+        person_ids=sorted(set(shown)),
+    )
     return render(request, "coordination/case_list.html", {"page": page, "incoming": incoming})
 
 
 @login_required
 def my_assignments(request):
     """Each agency's inbox of its roles on confirmed plans, and the reminders due."""
-    agencies = request.user.agency_ids()
-    rows = (
-        Assignment.objects.in_force()
-        .for_agencies(agencies)
+    rows = list(
+        policy.own_assignments(request.user)
         .select_related("agency", "plan__case__focus_person")
-        .order_by("until", "pk")
+        .order_by("until", "pk")[:200]
     )
-    reminders = (
-        Reminder.objects.filter(agency_id__in=agencies, done_at__isnull=True)
-        .select_related("case")
-        .order_by("due_on")[:50]
+    reminders = list(
+        policy.own_reminders(request.user).select_related("case").order_by("due_on")[:50]
     )
-    audit.log(request.user, "list", "coordination.assignment", purpose="自機関の役割分担")
+    cases = {row.plan.case_id: row.plan.case for row in rows}
+    for reminder in reminders:
+        reminder.case = cases.setdefault(reminder.case_id, reminder.case)
+    policy.label_cases(request.user, cases.values())
+    audit.log(
+        request.user,
+        "list",
+        "coordination.assignment",
+        purpose="自機関の役割分担",
+        person_ids=sorted({c.focus_person_id for c in cases.values() if c.shows_person}),
+    )
     context = {
-        "rows": rows[:200],
+        "rows": rows,
         "reminders": reminders,
         "status_choices": AssignmentStatus.choices,
     }
@@ -99,7 +104,7 @@ def my_assignments(request):
 @login_required
 @require_POST
 def open_from_request(request, pk):
-    req = get_object_or_404(CoordinationRequest, pk=pk, to_agency_id__in=request.user.agency_ids())
+    req = policy.get_incoming_request_or_404(request.user, pk)
     try:
         case = actions.accept_and_open(request=req, coordinator=request.user)
     except CaseError as error:
@@ -112,7 +117,7 @@ def open_from_request(request, pk):
 @login_required
 @require_POST
 def decline_request(request, pk):
-    req = get_object_or_404(CoordinationRequest, pk=pk, to_agency_id__in=request.user.agency_ids())
+    req = policy.get_incoming_request_or_404(request.user, pk)
     form = forms.ReasonForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
     try:
@@ -127,17 +132,6 @@ def decline_request(request, pk):
 # --- the case page ----------------------------------------------------------------------
 
 
-def _household_people(case: Case):
-    ids = [case.focus_person_id]
-    if case.household is not None:
-        ids += list(
-            case.household.memberships.filter(left_on__isnull=True).values_list(
-                "person_id", flat=True
-            )
-        )
-    return Person.objects.filter(pk__in=ids)
-
-
 @login_required
 def case_detail(request, pk):
     case = policy.get_case_or_404(request.user, pk)
@@ -146,11 +140,7 @@ def case_detail(request, pk):
     plan = case.latest_plan() if Part.PLAN in parts else None
     # Without the plan part, a team member sees its own agency's rows of the confirmed plan.
     own_assignments = (
-        []
-        if Part.PLAN in parts
-        else Assignment.objects.filter(
-            plan=case.current_plan(), agency_id__in=request.user.agency_ids()
-        ).select_related("agency")
+        [] if Part.PLAN in parts else policy.own_rows_of_current_plan(request.user, case)
     )
     context = {
         "case": case,
@@ -248,7 +238,7 @@ def add_note(request, pk):
 
 def _meeting_decisions(user, case):
     """「会議での決定」 on the case, newest first. A 支援会議 session's papers are 非公開, so
-    its decisions show only to users who may read its papers (access/policy.py)."""
+    its decisions show only to users who may read its papers (``policy.sessions_with_visible_papers``)."""
     readable = Q(session__confidential=False) | Q(
         session__in=policy.sessions_with_visible_papers(user)
     )
@@ -323,7 +313,7 @@ def tie_form(request, pk):
     its selects cost more to render than the rest of the case page's forms."""
     case = policy.get_case_or_404(request.user, pk)
     actions.require_change(request.user, case)
-    people = _household_people(case)
+    people = policy.case_people(request.user, case)
     audit.log(request.user, "view", case, person=case.focus_person_id, purpose="つながりの追加")
     template = "coordination/tie_form.html" + ("#form" if request.htmx else "")
     context = {"case": case, "tie_form": forms.TieForm(case=case, people=people)}
@@ -335,7 +325,7 @@ def tie_form(request, pk):
 def add_tie(request, pk):
     case = policy.get_case_or_404(request.user, pk)
     actions.require_change(request.user, case)
-    form = forms.TieForm(request.POST, case=case, people=_household_people(case))
+    form = forms.TieForm(request.POST, case=case, people=policy.case_people(request.user, case))
     if not form.is_valid():
         messages.error(
             request, "エコマップのつながり: 機関・資源・人と関係の種類を入力してください。"
@@ -364,14 +354,15 @@ def consent_new(request, pk):
         else:
             messages.success(request, "本人同意を記録しました。")
             return redirect("coordination:case", pk=case.pk)
+    audit.log(request.user, "view", case, person=case.focus_person_id, purpose="本人同意の記録")
     return render(request, "coordination/consent_form.html", {"case": case, "form": form})
 
 
 @login_required
 @require_POST
 def consent_withdraw(request, pk):
-    consent = get_object_or_404(Consent, pk=pk)
-    case = policy.get_case_or_404(request.user, consent.case_id)
+    consent = policy.get_consent_or_404(request.user, pk)
+    case = consent.case
     actions.require_change(request.user, case)
     form = forms.WithdrawForm(request.POST)
     try:
@@ -480,8 +471,8 @@ def _assessment_conflict(form, member_set, problem_set, latest: Assessment):
 
 @login_required
 def assessment_detail(request, pk):
-    assessment = get_object_or_404(Assessment.objects.select_related("case"), pk=pk)
-    case = policy.get_case_or_404(request.user, assessment.case_id, part=Part.ASSESSMENT)
+    assessment = policy.get_assessment_or_404(request.user, pk)
+    case = assessment.case
     audit.log(request.user, "view", assessment, person=case.focus_person_id, purpose="アセスメント")
     return render(
         request,
@@ -506,9 +497,8 @@ def plan_start(request, pk):
 
 
 def _plan_for(user, pk) -> tuple[SupportPlan, Case]:
-    plan = get_object_or_404(SupportPlan.objects.select_related("case"), pk=pk)
-    case = policy.get_case_or_404(user, plan.case_id, part=Part.PLAN)
-    return plan, case
+    plan = policy.get_plan_or_404(user, pk)
+    return plan, plan.case
 
 
 @login_required
@@ -628,8 +618,8 @@ def plan_approve(request, pk):
 @login_required
 @require_POST
 def assignment_status(request, pk):
-    assignment = get_object_or_404(Assignment.objects.select_related("plan__case"), pk=pk)
-    case = policy.get_case_or_404(request.user, assignment.plan.case_id)
+    assignment = policy.get_assignment_or_404(request.user, pk)
+    case = assignment.plan.case
     form = forms.AssignmentStatusForm(request.POST)
     if form.is_valid():
         try:
@@ -660,6 +650,7 @@ def monitoring_new(request, pk):
         else:
             messages.success(request, "モニタリングを記録しました。")
             return redirect("coordination:case", pk=case.pk)
+    audit.log(request.user, "view", case, person=case.focus_person_id, purpose="モニタリング入力")
     return render(request, "coordination/monitoring_form.html", {"case": case, "form": form})
 
 
@@ -676,4 +667,5 @@ def close(request, pk):
         else:
             messages.success(request, "終結評価を記録し、事例を終結しました。")
             return redirect("coordination:case", pk=case.pk)
+    audit.log(request.user, "view", case, person=case.focus_person_id, purpose="終結評価の入力")
     return render(request, "coordination/closure_form.html", {"case": case, "form": form})

@@ -39,7 +39,7 @@ class IntakeRefused(Exception):
 
 
 def _require_member(user, agency: Agency) -> None:
-    if agency.pk not in user.agency_ids() or user.has_role("auditor"):
+    if not policy.can_act_for(user, agency.pk):
         raise PermissionDenied(f"{agency.name} として記録する権限がありません。")
 
 
@@ -151,24 +151,6 @@ def add_progress_note(
     return note
 
 
-def _check_consent(consultation: Consultation | None, recipients: list[Agency]) -> None:
-    if consultation is None:
-        return
-    if consultation.consent_status == ConsentStatus.REFUSED:
-        raise IntakeRefused(
-            "本人が関係機関への情報提供に同意していないため、つなぐシートは送れません"
-            "(支援会議での検討は支援依頼から行えます)。"
-        )
-    if consultation.consent_status == ConsentStatus.NOT_ASKED:
-        raise IntakeRefused(
-            "関係機関への情報提供について、本人の同意を確認してから送付してください。"
-        )
-    scope = set(consultation.consent_agencies.values_list("pk", flat=True))
-    outside = [a.name for a in recipients if scope and a.pk not in scope]
-    if outside:
-        raise IntakeRefused(f"本人の同意の範囲に含まれない機関があります: {'、'.join(outside)}")
-
-
 def _check_referral_input(
     *,
     sender,
@@ -222,7 +204,9 @@ def send_referral(
         recipients=recipients,
         notes=notes,
     )
-    _check_consent(consultation, recipients)
+    refusal = policy.referral_consent_refusal(person, recipients, consultation=consultation)
+    if refusal:
+        raise IntakeRefused(refusal)
     now = timezone.now()
     referral = Referral.objects.create(
         municipality=sender_agency.municipality,
@@ -279,12 +263,11 @@ def expire_referrals(*, today: datetime.date | None = None) -> int:
 
 
 def coordinating_agency(municipality) -> Agency:
-    name = municipality.setting("coordinating_agency")
-    agency = Agency.objects.filter(municipality=municipality, name=name).first() if name else None
+    agency = municipality.coordinating_agency
     if agency is None:
         raise IntakeRefused(
-            "多機関協働の依頼先(運用設定 coordinating_agency)が設定されていないか、"
-            f"機関「{name or ''}」が登録されていません。管理者に連絡してください。"
+            "多機関協働の依頼先(運用設定 coordinating_agency)が設定されていません。"
+            "管理者に連絡してください。"
         )
     return agency
 

@@ -15,11 +15,14 @@ from tsunagu.intake.models import (
     Urgency,
     issue_tags_for,
 )
-from tsunagu.lib.forms import NumberField, refuse_before, refuse_future
+from tsunagu.lib.forms import IdField, NumberField, refuse_before, refuse_future
 from tsunagu.municipality.models import Agency
 from tsunagu.people.forms import AlphabetNameField
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+NEW_PERSON = "new"
 
 
 class ConsultationForm(forms.Form):
@@ -32,7 +35,9 @@ class ConsultationForm(forms.Form):
     channel_note = forms.CharField(label="経路の詳細(機関名など)", required=False)
     consulter = forms.ChoiceField(label="相談者", choices=Consulter.choices)
     consulter_relation = forms.CharField(label="続柄・関係(家族の場合)", required=False)
-    person_id = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    # The 名寄せ choice: a candidate's number, NEW_PERSON (「該当なし」, chosen explicitly) or
+    # nothing yet. Nothing is preselected, so a shown candidate is never passed over silently.
+    person_id = forms.CharField(label="名寄せ候補", required=False, widget=forms.HiddenInput)
     family_name = forms.CharField(label="氏", required=False)
     given_name = forms.CharField(label="名", required=False)
     family_kana = forms.CharField(label="フリガナ(氏)", required=False)
@@ -60,6 +65,10 @@ class ConsultationForm(forms.Form):
     next_step = forms.CharField(label="次の対応", required=False)
     next_step_due = forms.DateField(label="次の対応の期日", required=False, widget=DATE)
 
+    def chosen_person_id(self) -> int | None:
+        value = self.cleaned_data.get("person_id")
+        return value if isinstance(value, int) else None
+
     def __init__(self, *args, user, municipality, **kwargs):
         super().__init__(*args, **kwargs)
         agencies = policy.writable_agencies(user)
@@ -69,6 +78,12 @@ class ConsultationForm(forms.Form):
         self.fields["consent_agencies"].queryset = Agency.objects.filter(municipality=municipality)
         self.fields["issue_tags"].choices = [(t, t) for t in issue_tags_for(municipality)]
         self.fields["received_at"].initial = timezone.localtime().replace(second=0, microsecond=0)
+
+    def clean_person_id(self):
+        value = self.cleaned_data["person_id"].strip()
+        if value in ("", NEW_PERSON):
+            return value
+        return IdField(label="名寄せ候補").clean(value)
 
     def clean(self):
         data = super().clean()
@@ -139,7 +154,7 @@ class DirectReferralForm(ReferralForm):
     field_order = ["sender_agency"]
 
     def __init__(self, *args, user, **kwargs):
-        mine = Agency.objects.filter(pk__in=user.agency_ids())
+        mine = policy.writable_agencies(user)
         super().__init__(*args, sender_agency=mine.first(), **kwargs)
         self.fields["sender_agency"].queryset = mine
         self.fields["recipients"].queryset = Agency.objects.filter(

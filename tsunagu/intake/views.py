@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -25,22 +25,22 @@ from tsunagu.intake.forms import (
     TransitionForm,
 )
 from tsunagu.intake.models import (
-    UNANSWERED,
     FailureReason,
     Outcome,
-    ProgressNote,
-    RecipientTask,
     Side,
     TaskStatus,
 )
 from tsunagu.lib.forms import error_text
 from tsunagu.lib.lists import head
 from tsunagu.lib.wareki import fiscal_year
-from tsunagu.municipality.models import Agency
 from tsunagu.outreach import selectors as outreach
 from tsunagu.people.candidates import candidate_rows
 
 PAGE_SIZE = 50
+CHOOSE_CANDIDATE = (
+    "名寄せ候補があります。候補から本人を選ぶか、「該当なし(新規登録する)」を選んでから"
+    "登録してください。"
+)
 # The columns the lists show, for .only(): list pages read no narrative or unused column.
 PERSON_NAME = ("person__family_name", "person__given_name")
 TASK_ROW = (
@@ -55,10 +55,10 @@ MULTI_FIELDS = ("issue_tags", "consent_agencies")
 
 
 def _municipality(user):
-    agency = Agency.objects.filter(pk__in=user.agency_ids()).select_related("municipality").first()
-    if agency is None:
+    municipality = policy.home_municipality(user)
+    if municipality is None:
         raise PermissionDenied("所属機関がありません。")
-    return agency.municipality
+    return municipality
 
 
 # --- consultations ------------------------------------------------------------------------
@@ -83,7 +83,13 @@ def consultation_list(request):
         *PERSON_NAME,
     )
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    audit.log(request.user, "list", "intake.consultation", count=len(page.object_list))
+    audit.log(
+        request.user,
+        "list",
+        "intake.consultation",
+        count=len(page.object_list),
+        person_ids=[c.person_id for c in page.object_list],
+    )
     return render(
         request,
         "intake/consultation_list.html",
@@ -137,9 +143,16 @@ def consultation_create(request):
         form = ConsultationForm(initial=initial, user=request.user, municipality=municipality)
     elif request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        if not data["person_id"]:
+            candidates = _candidates(request, CandidateQueryForm(request.POST))
+        if candidates:
+            form.add_error(None, CHOOSE_CANDIDATE)
+            return render(
+                request, "intake/consultation_form.html", {"form": form, "candidates": candidates}
+            )
         person = None
-        if data["person_id"]:
-            person = policy.get_person_or_404(request.user, data["person_id"])
+        if form.chosen_person_id():
+            person = policy.get_person_or_404(request.user, form.chosen_person_id())
         try:
             consultation = actions.take_consultation(
                 staff=request.user,
@@ -276,12 +289,21 @@ def referral_create(request, pk):
         else:
             messages.success(request, "つなぐシートを送付しました。")
             return redirect("intake:referral_detail", pk=referral.pk)
+    audit.log(
+        request.user,
+        "view",
+        consultation,
+        person=consultation.person_id,
+        purpose="つなぐシートの作成",
+    )
     return render(request, "intake/referral_form.html", {"form": form, "c": consultation})
 
 
 @login_required
 def referral_create_direct(request, person_id):
     person = policy.get_person_or_404(request.user, person_id)
+    if not policy.writable_agencies(request.user).exists():
+        raise PermissionDenied("つなぐシートを送付できる所属機関がありません。")
     form = DirectReferralForm(request.POST or None, user=request.user, notes_queryset=None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -300,6 +322,7 @@ def referral_create_direct(request, person_id):
         else:
             messages.success(request, "つなぐシートを送付しました。")
             return redirect("intake:referral_detail", pk=referral.pk)
+    audit.log(request.user, "view", person, person=person, purpose="つなぐシートの作成")
     return render(request, "intake/referral_form.html", {"form": form, "person": person})
 
 
@@ -321,13 +344,16 @@ def referral_list(request):
         .only(*shown)
         .order_by(*order)
     )
-    audit.log(request.user, "list", "intake.referral")
+    sent_page = Paginator(sent, PAGE_SIZE).get_page(request.GET.get("sent_page"))
+    received_page = Paginator(received, PAGE_SIZE).get_page(request.GET.get("page"))
+    persons = [t.referral.person_id for page in (sent_page, received_page) for t in page]
+    audit.log(request.user, "list", "intake.referral", person_ids=persons)
     return render(
         request,
         "intake/referral_list.html",
         {
-            "sent": Paginator(sent, PAGE_SIZE).get_page(request.GET.get("sent_page")),
-            "received": Paginator(received, PAGE_SIZE).get_page(request.GET.get("page")),
+            "sent": sent_page,
+            "received": received_page,
             "show_all": show_all,
             "today": timezone.localdate(),
         },
@@ -368,9 +394,7 @@ def referral_detail(request, pk):
 @login_required
 @require_POST
 def task_transition(request, pk):
-    task = get_object_or_404(RecipientTask.objects.select_related("referral", "agency"), pk=pk)
-    if not policy.visible_tasks(request.user, task.referral).filter(pk=task.pk).exists():
-        raise Http404("指定された依頼は見つからないか、閲覧する権限がありません。")
+    task = policy.get_task_or_404(request.user, pk)
     form = TransitionForm(request.POST)
     if not form.is_valid():
         messages.error(request, "操作の指定が正しくありません。")
@@ -429,20 +453,19 @@ INBOX_ROWS = 20  # per list; the full lists are one link away
 @login_required
 def inbox(request):
     user = request.user
-    agencies = user.agency_ids()
     today = timezone.localdate()
     week_end = today + datetime.timedelta(days=6 - today.weekday())
     # Each list reads only the columns it shows (.only): the inbox is every user's first page.
     incoming, more_incoming = head(
-        RecipientTask.objects.filter(agency_id__in=agencies, status__in=UNANSWERED)
+        policy.unanswered_received_tasks(user)
         .select_related("referral__sender_agency", "referral__person", "agency")
         .only(*TASK_ROW, "referral__sent_at", "referral__sender_agency__name")
         .order_by("due_on", "pk"),
         INBOX_ROWS,
     )
     sent_overdue, more_sent_overdue = head(
-        RecipientTask.objects.filter(referral__sender_agency_id__in=agencies)
-        .filter(status__in=UNANSWERED, due_on__lt=today)
+        policy.sent_referral_tasks(user)
+        .overdue(today)
         .select_related("referral__person", "agency")
         .only(*TASK_ROW)
         .order_by("due_on", "pk"),
@@ -455,7 +478,8 @@ def inbox(request):
         INBOX_ROWS,
     )
     notes_due, more_notes = head(
-        ProgressNote.objects.filter(consultation__in=open_here, next_date__range=(today, week_end))
+        policy.visible_progress_notes(user)
+        .filter(consultation__in=open_here, next_date__range=(today, week_end))
         .select_related("consultation__person")
         .only("next_date", "means", *(f"consultation__{f}" for f in CONSULTATION_ROW))
         .order_by("next_date", "pk"),
@@ -470,7 +494,10 @@ def inbox(request):
     elsewhere = policy.known_elsewhere_by_household(user, {c.household_id for c in mine})
     for c in mine:
         c.elsewhere = elsewhere.get(c.household_id, [])
-    audit.log(user, "list", "intake.inbox")
+    shown = [t.referral.person_id for t in (*incoming, *sent_overdue)]
+    shown += [c.person_id for c in (*mine, *steps_due)]
+    shown += [n.consultation.person_id for n in notes_due]
+    audit.log(user, "list", "intake.inbox", person_ids=shown)
     return render(
         request,
         "intake/inbox.html",
@@ -498,10 +525,19 @@ def inbox(request):
 def ledger_export(request, fmt):
     if fmt not in ("xlsx", "csv"):
         raise Http404("形式は xlsx または csv です。")
-    rows = exports.ledger_rows(policy.visible_consultations(request.user))
+    consultations = policy.visible_consultations(request.user)
+    rows = exports.ledger_rows(consultations)
+    shown = consultations.values_list("person_id", flat=True)
     stamp = timezone.localdate().strftime("%Y%m%d")
     if fmt == "xlsx":
-        audit.log(request.user, "export", "intake.consultation", format="xlsx", count=len(rows))
+        audit.log(
+            request.user,
+            "export",
+            "intake.consultation",
+            format="xlsx",
+            count=len(rows),
+            person_ids=shown,
+        )
         return _download(exports.to_xlsx(rows), f"consultations-{stamp}.xlsx", exports.XLSX_TYPE)
     encoding = "cp932" if request.GET.get("encoding") == "cp932" else "utf-8"
     data, problems = exports.to_csv(rows, encoding)
@@ -514,6 +550,7 @@ def ledger_export(request, fmt):
         format=f"csv-{encoding}",
         count=len(rows),
         substituted=len(problems),
+        person_ids=shown,
     )
     content_type = f"text/csv; charset={'Shift_JIS' if encoding == 'cp932' else 'utf-8'}"
     return _download(data, f"consultations-{stamp}-{encoding}.csv", content_type)

@@ -59,7 +59,9 @@ def create_session(
         raise PermissionDenied("この会議体の会議を登録する権限がありません。")
     if not place and not online:
         raise MeetingRefused("場所を入力するか、オンライン開催を選んでください。")
-    convener = body.convener or Agency.objects.get(pk=min(user.content_agency_ids()))
+    convener = body.convener or policy.acting_agency(user)
+    if convener is None:  # can_manage_body already requires a casework agency
+        raise PermissionDenied("この会議体の会議を登録する権限がありません。")
     session = MeetingSession.objects.create(
         body=body,
         title=title,
@@ -93,8 +95,7 @@ def add_attendance(
     if attendee is not None:
         if session.attendances.filter(user=attendee).exists():
             raise MeetingRefused(f"出席者: {attendee} はすでに登録されています。")
-        if agency is None and attendee.content_agency_ids():
-            agency = Agency.objects.get(pk=min(attendee.content_agency_ids()))
+        agency = agency or policy.acting_agency(attendee)
     _check_consent_for_new_agency(session, agency, attendee or name)
     attendance = Attendance.objects.create(
         session=session, user=attendee, agency=agency, name=name, affiliation=affiliation
@@ -150,7 +151,7 @@ def record_pledge(
     """The user's own confidentiality pledge for a body carrying the 支援会議 function."""
     if not body.has_function(MeetingFunction.CONFIDENTIAL):
         raise MeetingRefused("この会議体は支援会議の機能を持たないため、誓約は不要です。")
-    if not user.content_agency_ids():
+    if policy.acting_agency(user) is None:
         raise PermissionDenied("所属のない利用者は誓約を記録できません。")
     pledge = Pledge.objects.create(user=user, body=body, signed_on=signed_on, text=text)
     audit.log(user, "create", pledge, purpose="守秘義務の確認")

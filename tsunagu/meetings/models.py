@@ -3,7 +3,7 @@
 A ``MeetingBody`` (municipality app) says what a body is for: its functions, consent rule,
 frequency, members and convener. This app records what happens in it: sessions, who
 attended, the confidentiality pledges 支援会議 members sign, the agenda, the minutes and
-the decisions that move cases. Who may see what is decided in ``access/policy.py``.
+the decisions that move cases. Who may see what is decided in ``tsunagu/access/policy/``.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Meeting pages. Every view asks access/policy.py first and audits what it shows."""
+"""Meeting pages. Every view asks the access policy (tsunagu/access/policy/) first and audits what it shows."""
 
 from __future__ import annotations
 
@@ -29,7 +29,7 @@ from .forms import (
     SessionForm,
     StatusForm,
 )
-from .models import AgendaItem, Decision, MeetingSession, Minutes, ResourceGap
+from .models import MeetingSession, Minutes, ResourceGap
 from .overview import frequency_rows
 
 
@@ -277,7 +277,7 @@ def _minutes_conflict(request, session: MeetingSession, form: MinutesForm, saved
 @login_required
 @require_POST
 def decision_add(request, item_pk: int):
-    item = get_object_or_404(AgendaItem.objects.select_related("session"), pk=item_pk)
+    item = policy.get_agenda_item_or_404(request.user, item_pk)
     session = _post_session(request, item.session_id)
     hand_back = parse_id(request.POST.get("hand_back_to"))
     closure = {
@@ -339,7 +339,7 @@ def minutes_pdf(request, pk: int):
     if minutes is None:
         raise Http404("この会議の議事録はまだ記録されていません。")
     items = list(session.agenda_items.select_related("case__focus_person"))
-    decisions = Decision.objects.filter(session=session).select_related("agenda_item")
+    decisions = session.decisions.select_related("agenda_item")
     _audit_papers(request.user, session, items, "議事録の出力")
     data = render_pdf(
         "meetings/pdf/minutes.html",

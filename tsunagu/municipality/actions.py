@@ -135,6 +135,7 @@ class _Loader:
         self._pillars()
         self._areas()
         self._parties()
+        self._coordinating_agency()
         deliveries = self._programmes()
         self._meeting_bodies()
         self._staff_and_baselines()
@@ -181,6 +182,12 @@ class _Loader:
             },
         )
         return municipality
+
+    def _coordinating_agency(self) -> None:
+        """The profile names the coordinating agency; store the reference, not the name."""
+        name = self.municipality.setting("coordinating_agency")
+        self.municipality.coordinating_agency = self.parties.get(name) if name else None
+        self.municipality.save(update_fields=["coordinating_agency"])
 
     def _stages(self) -> None:
         stages = (self.data["municipality"].get("plan") or {}).get("stages") or []

@@ -39,6 +39,16 @@ class Municipality(models.Model):
     # The municipality's own name for 重層的支援体制整備事業 (生きづらさ包括支援事業).
     project_local_name = models.CharField("事業の呼称", max_length=200, blank=True)
     settings = models.JSONField("運用設定", default=dict, blank=True)
+    # The profile names it (settings.coordinating_agency); the loader resolves the name to
+    # this reference, so the access rules never compare names.
+    coordinating_agency = models.ForeignKey(
+        "Agency",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="多機関協働の依頼先",
+    )
 
     class Meta:
         verbose_name = verbose_name_plural = "自治体"

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from tsunagu.access import audit, policy
 from tsunagu.access.models import Involvement
+from tsunagu.coordination.models import Stage as CaseStage
 from tsunagu.intake import actions as intake
 from tsunagu.intake.models import Channel, ConsentStatus, Consulter, Urgency
 from tsunagu.lib.lifecycle import Step
@@ -332,8 +333,6 @@ def hand_off(*, user, record: OutreachRecord, kind: str, reason: str = "") -> Ou
 def assign_from_case(*, user, case, agency: Agency, note: str = "") -> OutreachRecord:
     """A case in 見守り・アウトリーチ (shared at a 支援会議 without consent) asks a 4号 agency
     to reach the person; the record starts with the person known and points to the case."""
-    from tsunagu.coordination.models import Stage as CaseStage
-
     if not policy.can_change_case(user, case):
         raise PermissionDenied("アウトリーチを依頼できるのは事例の担当者のみです。")
     if case.stage != CaseStage.WATCHING:

@@ -14,7 +14,6 @@ from django.db.models import Count, Q
 from tsunagu.access import policy
 from tsunagu.coordination.models import Stage as CaseStage
 from tsunagu.lib.lists import head
-from tsunagu.municipality.models import Agency
 
 from .models import DEFAULT_QUIET_DAYS, OPEN_STAGES, Stage, quiet_days
 
@@ -56,8 +55,8 @@ def inbox_section(user, *, today: datetime.date, until: datetime.date) -> InboxS
 
 
 def user_quiet_days(user) -> int:
-    agency = Agency.objects.filter(pk__in=user.agency_ids()).select_related("municipality").first()
-    return quiet_days(agency.municipality) if agency else DEFAULT_QUIET_DAYS
+    municipality = policy.home_municipality(user)
+    return quiet_days(municipality) if municipality else DEFAULT_QUIET_DAYS
 
 
 @dataclass

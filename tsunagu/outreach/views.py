@@ -13,7 +13,6 @@ from django.views.decorators.http import require_POST
 from tsunagu.access import audit, policy
 from tsunagu.lib.lifecycle import TransitionRefused
 from tsunagu.lib.wareki import fiscal_year
-from tsunagu.municipality.models import Agency
 from tsunagu.people.candidates import CandidateRows, candidate_rows
 
 from . import actions, forms, selectors, transitions
@@ -24,10 +23,10 @@ PAGE_SIZE = 50
 
 
 def _municipality(user):
-    agency = Agency.objects.filter(pk__in=user.agency_ids()).select_related("municipality").first()
-    if agency is None:
+    municipality = policy.home_municipality(user)
+    if municipality is None:
         raise PermissionDenied("所属機関がありません。")
-    return agency.municipality
+    return municipality
 
 
 # --- the team's list ----------------------------------------------------------------------
@@ -48,7 +47,7 @@ def record_list(request):
     municipality = _municipality(request.user)
     overview = selectors.team_overview(records, today=today, quiet_days=quiet_days(municipality))
     shown = [r.pk for r in page.object_list] + [r.pk for r in overview.overdue]
-    audit.log(request.user, "list", "outreach.outreachrecord", result_ids=shown)
+    audit.log(request.user, "list", "outreach.outreachrecord", person_ids=shown)
     return render(
         request,
         "outreach/record_list.html",

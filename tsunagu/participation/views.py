@@ -10,14 +10,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from tsunagu.access import audit, policy
 from tsunagu.access.policy import participation as access
-from tsunagu.coordination.models import SupportPlan
 from tsunagu.lib.lifecycle import TransitionRefused
 from tsunagu.lib.wareki import fiscal_year
 
@@ -77,7 +76,7 @@ def record_list(request):
         request.user,
         "list",
         "participation.participationrecord",
-        result_ids=[r.person_id for r in page.object_list],
+        person_ids=[r.person_id for r in page.object_list],
     )
     return render(
         request,
@@ -110,8 +109,8 @@ def _open_page(request, *, source, agencies, create, back):
 
 @login_required
 def open_from_plan(request, plan_pk):
-    plan = get_object_or_404(SupportPlan.objects.select_related("case"), pk=plan_pk)
-    case = policy.get_case_or_404(request.user, plan.case_id, part="plan")
+    plan = policy.get_plan_or_404(request.user, plan_pk)
+    case = plan.case
     if policy.is_read_only(request.user):
         raise PermissionDenied("監査の役割では依頼できません。")
     audit.log(request.user, "view", plan, person=case.focus_person_id, purpose="参加支援の依頼")
@@ -341,7 +340,7 @@ def inbox(request):
         request.user,
         "list",
         "participation.followup",
-        result_ids=[f.record.person_id for f in rows if f.record_id],
+        person_ids=[f.record.person_id for f in rows if f.record_id],
     )
     template = "participation/inbox.html" + ("#inbox" if request.htmx else "")
     return render(
@@ -547,7 +546,7 @@ def host_history(request, pk):
     followups_page = Paginator(followups, PAGE_SIZE).get_page(request.GET.get("fpage"))
     persons = {p.record.person_id for p in placements_page.object_list}
     persons |= {f.record.person_id for f in followups_page.object_list if f.record_id}
-    audit.log(request.user, "list", host, purpose="受入先の受入履歴", result_ids=sorted(persons))
+    audit.log(request.user, "list", host, purpose="受入先の受入履歴", person_ids=sorted(persons))
     return render(
         request,
         "participation/host_history.html",

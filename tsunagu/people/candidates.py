@@ -64,7 +64,7 @@ def candidate_rows(
     visible = set(policy.visible_persons(user).filter(pk__in=ids).values_list("pk", flat=True))
     hidden = [pk for pk in ids if pk not in visible]
     elsewhere = policy.known_elsewhere_by_person(user, hidden)
-    audit.log(user, "search", "people.person", person=exclude, purpose=purpose, result_ids=ids)
+    audit.log(user, "search", "people.person", person=exclude, purpose=purpose, person_ids=ids)
     return CandidateRows(
         visible=[c for c in found if c.person.pk in visible],
         hidden_count=len(hidden),

@@ -28,7 +28,7 @@ from django.db import transaction
 from django.db.models import Q
 
 from tsunagu.people import names, scripts
-from tsunagu.people.models import Person, PersonMatchKey
+from tsunagu.people.models import NotSamePerson, Person, PersonMatchKey
 
 LINK = "link"  # 同一人物の可能性が高い (link suggested)
 REVIEW = "review"  # 要確認 (needs a person's review)
@@ -613,3 +613,9 @@ def _probability(weight: float) -> float:
     """Weight → 0–1 score; 0.5 halfway between the REVIEW and LINK thresholds."""
     midpoint = (LINK_WEIGHT + REVIEW_WEIGHT) / 2
     return round(1 / (1 + math.exp(-(weight - midpoint) / 3)), 4)
+
+
+def kept_apart_ids(person: Person) -> set[int]:
+    """Persons recorded as 別人 (not the same person) as ``person``: never offered again."""
+    pairs = NotSamePerson.objects.filter(Q(person_a=person) | Q(person_b=person))
+    return {a if a != person.pk else b for a, b in pairs.values_list("person_a", "person_b")}

@@ -14,7 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Q
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from tsunagu.access import audit, policy
@@ -30,7 +30,7 @@ from tsunagu.people.forms import (
     RegisterPersonForm,
     SearchForm,
 )
-from tsunagu.people.models import HouseholdMembership, Person, PersonMerge
+from tsunagu.people.models import Person
 
 PAGE_SIZE = 20
 CANDIDATE_FIELDS = ("family_name", "given_name", "family_kana", "given_kana", "birth_date")
@@ -79,18 +79,6 @@ def _exact_identity(q: str, birth_date) -> Q | None:
     return name & Q(birth_date=birth_date) if birth_date else name
 
 
-def _elsewhere(user, identity: Q) -> dict:
-    """Count and agency names of matching persons the user cannot see (no names, no ids)."""
-    ids = list(Person.objects.active().filter(identity).values_list("pk", flat=True)[:50])
-    visible = set(policy.visible_persons(user).filter(pk__in=ids).values_list("pk", flat=True))
-    known = policy.known_elsewhere_by_person(user, [pk for pk in ids if pk not in visible])
-    return {
-        "count": len(known),
-        "agencies": sorted({name for names in known.values() for name in names}),
-        "person_ids": sorted(known),
-    }
-
-
 @login_required
 def search(request):
     form = SearchForm(request.GET or None)
@@ -103,12 +91,16 @@ def search(request):
         rows = rows.select_related("registered_by").order_by("family_kana", "given_kana", "pk")
         page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
         identity = _exact_identity(q, birth_date)
-        elsewhere = _elsewhere(request.user, identity) if identity is not None else None
+        elsewhere = (
+            policy.known_elsewhere_matching(request.user, identity)
+            if identity is not None
+            else None
+        )
         audit.log(
             request.user,
             "search",
             "people.person",
-            result_ids=[p.pk for p in page.object_list],
+            person_ids=[p.pk for p in page.object_list],
             query={"q": q, "birth_date": str(birth_date or "")},
             elsewhere_ids=elsewhere["person_ids"] if elsewhere else [],
         )
@@ -149,9 +141,7 @@ def detail(request, pk: int):
     memberships = list(
         person.household_memberships.select_related("household").order_by("-joined_on", "-pk")
     )
-    merges = PersonMerge.objects.filter(kept=person, undone_at__isnull=True).select_related(
-        "merged"
-    )
+    merges = person.merges_kept.filter(undone_at__isnull=True).select_related("merged")
     audit.log(request.user, "view", person, person=person)
     return render(
         request,
@@ -257,7 +247,7 @@ def merge(request, pk: int, other: int):
 @login_required
 @require_POST
 def unmerge(request, merge_id: int):
-    record = get_object_or_404(PersonMerge, pk=merge_id)
+    record = policy.get_merge_or_404(request.user, merge_id)
     kept = _changeable_person_or_error(request.user, record.kept_id)
     form = ReasonForm(request.POST)
     try:
@@ -344,9 +334,7 @@ def move_household(request, pk: int):
         else:
             messages.success(request, "世帯を更新しました。")
             return redirect("people:household", pk=membership.household_id)
-    current = HouseholdMembership.objects.filter(
-        person=person, left_on__isnull=True
-    ).select_related("household")
+    current = policy.current_households(request.user, person)
     audit.log(request.user, "view", person, person=person, purpose="世帯の異動")
     return render(
         request,

@@ -17,6 +17,7 @@ from django.db.models import Count, Q, Sum
 
 from tsunagu.lib.wareki import fiscal_year, fiscal_year_label, fiscal_year_range
 from tsunagu.meetings.models import ResourceGap
+from tsunagu.reports.indicators import Figure, Row, Section
 
 from .models import ActivityRecord, Resource, ResourceKind, ResourceStatus
 
@@ -84,8 +85,6 @@ def current_fiscal_year(today: datetime.date | None = None) -> int:
 def report_section(municipality, year: int, detail):
     """The 地域づくり section of the 年度実績 (reports.indicators.SECTION_SOURCES), or None
     when the register is empty."""
-    from tsunagu.reports.indicators import Figure, Row, Section
-
     f = year_figures(municipality, year)
     if not f.sites and not any(n for _, n in f.gaps_by_stage):
         return None

@@ -16,11 +16,18 @@ from __future__ import annotations
 from django.db.models import Q
 from django.http import Http404
 
-from tsunagu.municipality.models import Agency
+from tsunagu.access.policy.base import (
+    _agency_ids,
+    coordinating_municipality_ids,
+    is_read_only,
+    writable_agencies,
+)
+from tsunagu.access.policy.meetings import sharing_sessions
+from tsunagu.municipality.models import Agency, Delivery, MeetingFunction, StatutoryProject
+from tsunagu.outreach.models import OutreachAgendaItem, OutreachRecord
 
 __all__ = [
     "can_change_outreach_record",
-    "coordinating_municipality_ids",
     "get_outreach_record_or_404",
     "outreach_agencies",
     "outreach_sides",
@@ -29,37 +36,10 @@ __all__ = [
 ]
 
 
-def _base():
-    # The package's shared primitives; read at call time, as the package imports this module.
-    from tsunagu.access import policy
-
-    return policy
-
-
-def _models():
-    from tsunagu.outreach import models
-
-    return models
-
-
-def coordinating_municipality_ids(user) -> set[int]:
-    """Municipalities whose coordinating agency (運用設定) ``user`` works for."""
-    agencies = Agency.objects.filter(pk__in=_base()._agency_ids(user)).select_related(
-        "municipality"
-    )
-    return {
-        a.municipality_id
-        for a in agencies
-        if a.name == a.municipality.setting("coordinating_agency")
-    }
-
-
 def meeting_shared_outreach_ids(user) -> list[int]:
     """Records on the agenda of a 支援会議 whose sharing ``user`` takes part in now."""
-    from tsunagu.municipality.models import MeetingFunction
-
-    sessions = _base().sharing_sessions(user)
-    links = _models().OutreachAgendaItem.objects.filter(
+    sessions = sharing_sessions(user)
+    links = OutreachAgendaItem.objects.filter(
         agenda_item__function=MeetingFunction.CONFIDENTIAL, agenda_item__session__in=sessions
     )
     return list(links.values_list("record_id", flat=True))
@@ -67,8 +47,7 @@ def meeting_shared_outreach_ids(user) -> list[int]:
 
 def visible_outreach_records(user):
     """Outreach records ``user`` may open (none for 管理者/監査-only users)."""
-    OutreachRecord = _models().OutreachRecord
-    agencies = _base()._agency_ids(user)
+    agencies = _agency_ids(user)
     if not agencies:
         return OutreachRecord.objects.none()
     rule = Q(agency_id__in=agencies)
@@ -95,8 +74,7 @@ def get_outreach_record_or_404(user, pk):
 
 def outreach_sides(user, record) -> set[str]:
     """``{"worker"}`` for the outreach agency's staff who may record; empty otherwise."""
-    base = _base()
-    if base.is_read_only(user) or record.agency_id not in base._agency_ids(user):
+    if is_read_only(user) or record.agency_id not in _agency_ids(user):
         return set()
     return {"worker"}
 
@@ -108,8 +86,6 @@ def can_change_outreach_record(user, record) -> bool:
 def outreach_agencies(municipality):
     """The profile's 4号 agencies: those delivering a programme of statutory project 4, or,
     where the plan names no delivering agency, its operator (a contracted 社協, 小林市)."""
-    from tsunagu.municipality.models import Delivery, StatutoryProject
-
     deliveries = Delivery.objects.filter(
         programme__municipality=municipality,
         programme__project=StatutoryProject.OUTREACH,
@@ -124,6 +100,4 @@ def outreach_agencies(municipality):
 
 def writable_outreach_agencies(user, municipality):
     """The 4号 agencies ``user`` may register outreach records for."""
-    return outreach_agencies(municipality).filter(
-        pk__in=_base().writable_agencies(user).values("pk")
-    )
+    return outreach_agencies(municipality).filter(pk__in=writable_agencies(user).values("pk"))

@@ -19,9 +19,11 @@ from __future__ import annotations
 from django.db.models import Q
 from django.http import Http404
 
+from tsunagu.access.policy.base import _agency_ids, is_read_only
+from tsunagu.access.policy.coordination import case_parts, visible_cases
 from tsunagu.municipality.models import Agency, Delivery, ProgrammeDepartment, StatutoryProject
-
-from . import _agency_ids, case_parts, is_read_only, visible_cases
+from tsunagu.participation.models import FollowUp, Offer, ParticipationRecord
+from tsunagu.resources.models import Organization
 
 
 def participation_agency_ids(municipality_ids) -> set[int]:
@@ -80,28 +82,20 @@ def responsible_agencies(municipality):
 # --- participation records -------------------------------------------------------------
 
 
-def _models():
-    from tsunagu.participation import models
-
-    return models
-
-
 def _team_case_ids(user) -> set[int]:
     """Cases whose plan part ``user`` reads (holder, or team member within the consent)."""
-    Record = _models().ParticipationRecord
     cases = visible_cases(user).filter(
-        pk__in=Record.objects.filter(case__isnull=False).values("case_id")
+        pk__in=ParticipationRecord.objects.filter(case__isnull=False).values("case_id")
     )
     return {case.pk for case in cases if "plan" in case_parts(user, case)}
 
 
 def visible_participations(user):
-    Record = _models().ParticipationRecord
     staff = staff_agency_ids(user)
     team = _team_case_ids(user) if _agency_ids(user) else set()
     if not staff and not team:
-        return Record.objects.none()
-    return Record.objects.filter(Q(agency_id__in=staff) | Q(case_id__in=team))
+        return ParticipationRecord.objects.none()
+    return ParticipationRecord.objects.filter(Q(agency_id__in=staff) | Q(case_id__in=team))
 
 
 def can_view_participation(user, record) -> bool:
@@ -119,8 +113,7 @@ def can_change_participation(user, record) -> bool:
 
 def get_participation_or_404(user, pk):
     record = (
-        _models()
-        .ParticipationRecord.objects.filter(pk=pk)
+        ParticipationRecord.objects.filter(pk=pk)
         .select_related("person", "agency", "coordinator", "area", "case")
         .first()
     )
@@ -134,7 +127,7 @@ def get_participation_or_404(user, pk):
 
 def visible_offers(user):
     """The offers directory: no personal data, every staff member of the municipality."""
-    return _models().Offer.objects.filter(municipality_id__in=municipality_ids(user))
+    return Offer.objects.filter(municipality_id__in=municipality_ids(user))
 
 
 def get_offer_or_404(user, pk):
@@ -145,8 +138,6 @@ def get_offer_or_404(user, pk):
 
 
 def visible_hosts(user):
-    from tsunagu.resources.models import Organization
-
     return Organization.objects.filter(
         municipality_id__in=municipality_ids(user), host_profile__isnull=False
     )
@@ -176,7 +167,7 @@ def can_view_host_history(user, host) -> bool:
 
 
 def visible_followups(user):
-    return _models().FollowUp.objects.filter(agency_id__in=staff_agency_ids(user))
+    return FollowUp.objects.filter(agency_id__in=staff_agency_ids(user))
 
 
 def get_followup_or_404(user, pk):

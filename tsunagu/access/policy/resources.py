@@ -19,8 +19,18 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from tsunagu.access.policy import _agency_ids, can_view_case, is_read_only, visible_sessions
-from tsunagu.municipality.models import Agency, Delivery, ProgrammeDepartment, StatutoryProject
+from tsunagu.access.policy.base import _agency_ids, is_read_only
+from tsunagu.access.policy.coordination import can_view_case
+from tsunagu.access.policy.meetings import visible_sessions
+from tsunagu.coordination.models import Case
+from tsunagu.meetings.models import Decision, ResourceGap
+from tsunagu.municipality.models import (
+    Delivery,
+    Municipality,
+    ProgrammeDepartment,
+    StatutoryProject,
+)
+from tsunagu.resources.models import Organization, Resource
 
 
 def register_municipality_ids(user) -> set[int]:
@@ -44,10 +54,10 @@ def register_editor_agency_ids(municipality_id: int) -> set[int]:
             programme__municipality_id=municipality_id,
         ).values_list("department_id", flat=True)
     )
-    coordinating = Agency.objects.filter(municipality_id=municipality_id).select_related(
-        "municipality"
+    coordinating = Municipality.objects.filter(pk=municipality_id).values_list(
+        "coordinating_agency_id", flat=True
     )
-    ids |= {a.pk for a in coordinating if a.name == a.municipality.setting("coordinating_agency")}
+    ids |= {pk for pk in coordinating if pk}
     return ids
 
 
@@ -64,7 +74,6 @@ def can_edit_register(user, municipality_id: int) -> bool:
 
 
 def visible_resources(user) -> QuerySet:
-    from tsunagu.resources.models import Resource
 
     return Resource.objects.filter(municipality_id__in=register_municipality_ids(user))
 
@@ -77,7 +86,6 @@ def get_resource_or_404(user, pk):
 
 
 def visible_organizations(user) -> QuerySet:
-    from tsunagu.resources.models import Organization
 
     return Organization.objects.filter(municipality_id__in=register_municipality_ids(user))
 
@@ -90,7 +98,6 @@ def get_organization_or_404(user, pk):
 
 
 def visible_gaps(user) -> QuerySet:
-    from tsunagu.meetings.models import ResourceGap
 
     return ResourceGap.objects.filter(municipality_id__in=register_municipality_ids(user))
 
@@ -108,8 +115,6 @@ def can_raise_gap(user, municipality_id: int) -> bool:
 
 def can_view_gap_source(user, gap, source) -> bool:
     """Whether ``user`` may follow the link to the record ``gap`` was raised from."""
-    from tsunagu.coordination.models import Case
-    from tsunagu.meetings.models import Decision
 
     if isinstance(source, Case):
         return can_view_case(user, source)

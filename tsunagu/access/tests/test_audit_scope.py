@@ -19,7 +19,7 @@ def searches(cast):
     """Each agency's worker searched for a name and saw a result: the events of the probe."""
     return {
         kind: audit.log(
-            cast.staff[kind], "search", "people.person", q=f"検索語-{kind}", result_ids=[1000 + i]
+            cast.staff[kind], "search", "people.person", q=f"検索語-{kind}", person_ids=[1000 + i]
         )
         for i, kind in enumerate(KINDS)
     }

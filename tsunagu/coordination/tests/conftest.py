@@ -143,3 +143,12 @@ def walk_to(case, stage, by, town):
         if step == stage:
             return case
     return case
+
+
+@pytest.fixture
+def supported(case, coordinator, town):
+    """A case in 支援実施 with the partner agency on the team and one assignment."""
+    case = walk_to(case, Stage.DELIBERATION, coordinator, town)
+    actions.approve_plan(plan=case.latest_plan(), approver=coordinator, decision=MeetingDecision())
+    case.refresh_from_db()
+    return case

@@ -11,16 +11,7 @@ from tsunagu.coordination import actions
 from tsunagu.coordination.models import Assessment, Stage, Tie
 from tsunagu.intake.models import CoordinationStatus
 
-from .conftest import MeetingDecision, give_consent, walk_to
-
-
-@pytest.fixture
-def supported(case, coordinator, town):
-    """A case in 支援実施 with the partner agency on the team and one assignment."""
-    case = walk_to(case, Stage.DELIBERATION, coordinator, town)
-    actions.approve_plan(plan=case.latest_plan(), approver=coordinator, decision=MeetingDecision())
-    case.refresh_from_db()
-    return case
+from .conftest import give_consent, walk_to
 
 
 def _get(client, user, url):

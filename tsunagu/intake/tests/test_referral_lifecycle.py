@@ -307,8 +307,8 @@ def test_request_coordination_refusals(consultation, owner, unrelated, town):
         actions.request_coordination(requested_by=owner, consultation=consultation, reason=" ")
     with pytest.raises(PermissionDenied):
         actions.request_coordination(requested_by=unrelated, consultation=consultation, reason="x")
-    town.municipality.settings["coordinating_agency"] = "存在しない機関"
+    town.municipality.coordinating_agency = None
     town.municipality.save()
     consultation.refresh_from_db()
-    with pytest.raises(actions.IntakeRefused, match="「存在しない機関」が登録されていません"):
+    with pytest.raises(actions.IntakeRefused, match=r"依頼先.*設定されていません"):
         actions.request_coordination(requested_by=owner, consultation=consultation, reason="x")

@@ -156,7 +156,7 @@ def test_decline_without_reason_is_refused_in_the_ui(client, partner, task):
 
 
 def test_auditor_of_the_sender_cannot_withdraw(client, town, referral, task):
-    """A 監査 membership grants no case content (access/policy.py), so the sheet is a 404."""
+    """A 監査 membership grants no case content (access/policy/), so the sheet is a 404."""
     from conftest import make_user
 
     auditor = make_user("kansa2", town.owner_agency, "auditor")
@@ -243,7 +243,7 @@ def test_candidates_show_only_the_agency_for_persons_the_user_cannot_see(
     body = client_for(client, unrelated).get(url).content.decode()
     assert "他機関で登録あり(1件): テスト町地域包括支援センター" in body
     assert "花子" not in body and f'value="{person.pk}"' not in body
-    assert AuditEvent.objects.get(user=unrelated, action="search").detail["result_ids"] == [
+    assert AuditEvent.objects.get(user=unrelated, action="search").detail["person_ids"] == [
         person.pk
     ]
     client.force_login(owner)
@@ -629,3 +629,82 @@ def test_auditor_of_the_agency_cannot_close(client, town, consultation):
     assert response.status_code in (403, 404)
     consultation.refresh_from_db()
     assert consultation.is_open
+
+
+# --- 名寄せ never creates a duplicate by default (issue 15.5) ---------------------------------
+
+
+def _new_consultation_post(town, **person):
+    return {
+        "agency": town.owner_agency.pk,
+        "received_at": "2026-11-20T10:00",
+        "channel": "phone",
+        "consulter": "self",
+        "family_name": "髙橋",
+        "given_name": "花子",
+        "family_kana": "タカハシ",
+        "given_kana": "ハナコ",
+        "birth_date": "1944-05-01",
+        "urgency": "low",
+        "consent_status": "not_asked",
+        **person,
+    }
+
+
+def test_candidates_are_shown_with_nothing_chosen(client, owner, consultation):
+    response = client_for(client, owner).get(
+        reverse("intake:person_candidates"),
+        {"family_name": "髙橋", "family_kana": "タカハシ", "given_kana": "ハナコ"},
+    )
+    page = response.content.decode()
+    assert "該当なし(新規登録する)" in page and "花子" in page
+    assert "checked" not in page
+
+
+def test_saving_without_choosing_when_candidates_exist_creates_nobody(
+    client, owner, town, consultation
+):
+    response = client_for(client, owner).post(
+        reverse("intake:consultation_create"), _new_consultation_post(town)
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "候補から本人を選ぶか、「該当なし(新規登録する)」を選んで" in page
+    assert "花子" in page  # the candidates are shown again to choose from
+    assert Consultation.objects.count() == 1
+    assert HouseholdMembership.objects.count() == 1
+
+
+def test_choosing_none_of_them_registers_a_new_person(client, owner, town, consultation):
+    response = client_for(client, owner).post(
+        reverse("intake:consultation_create"), _new_consultation_post(town, person_id="new")
+    )
+    assert response.status_code == 302
+    assert Consultation.objects.count() == 2
+    assert Consultation.objects.exclude(person=consultation.person).get().person.given_name == "花子"
+
+
+def test_choosing_the_candidate_links_the_same_person(client, owner, town, consultation):
+    response = client_for(client, owner).post(
+        reverse("intake:consultation_create"),
+        _new_consultation_post(town, person_id=str(consultation.person_id)),
+    )
+    assert response.status_code == 302
+    assert Consultation.objects.filter(person=consultation.person).count() == 2
+
+
+def test_a_first_consultation_with_no_candidates_needs_no_choice(client, owner, town):
+    response = client_for(client, owner).post(
+        reverse("intake:consultation_create"), _new_consultation_post(town)
+    )
+    assert response.status_code == 302
+    assert Consultation.objects.count() == 1
+
+
+@pytest.mark.parametrize("value", ["abc", "9" * 30, "\x00", "²"])
+def test_a_bad_candidate_choice_is_a_message(client, owner, town, value):
+    response = client_for(client, owner).post(
+        reverse("intake:consultation_create"), _new_consultation_post(town, person_id=value)
+    )
+    assert response.status_code == 200
+    assert Consultation.objects.count() == 0

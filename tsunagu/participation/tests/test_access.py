@@ -147,7 +147,7 @@ def test_every_read_of_a_record_is_audited(client, record, staff):
     assert set(views.values_list("action", flat=True)) >= {"view", "create", "update"}
     assert views.filter(action="view", person_id=record.person_id).count() == 2
     listing = AuditEvent.objects.get(action="list", object_type="participation.participationrecord")
-    assert listing.detail["result_ids"] == [record.person_id]
+    assert listing.detail["person_ids"] == [record.person_id]
 
 
 @pytest.mark.parametrize("role", [Role.ADMIN, Role.AUDITOR, Role.STATISTICS])

@@ -178,7 +178,7 @@ def test_search_finds_visible_persons_by_kana_kanji_and_wareki_birth_date(client
         response = client.get(url, params)
         assert reverse("people:detail", args=[person.pk]) in response.text, params
     event = AuditEvent.objects.filter(user=owner, action="search").last()
-    assert event.detail["result_ids"] == [person.pk]
+    assert event.detail["person_ids"] == [person.pk]
 
 
 def test_search_matches_the_start_of_family_or_given_name(client, owner, person):
@@ -204,7 +204,7 @@ def test_search_is_one_audit_event_and_bounded_queries(
         response = client.get(reverse("people:search"), {"q": "タカハシ"})
     assert response.text.count("/people/") >= 20
     assert AuditEvent.objects.count() == before + 1
-    assert len(AuditEvent.objects.last().detail["result_ids"]) == 20
+    assert len(AuditEvent.objects.last().detail["person_ids"]) == 20
 
 
 def test_unrelated_search_sees_no_content_only_agency_names(client, town, unrelated, person):
@@ -216,7 +216,7 @@ def test_unrelated_search_sees_no_content_only_agency_names(client, town, unrela
     for secret in ("花子", "本町", "1944", "昭和19年", f"/people/{person.pk}/"):
         assert secret not in response.text.replace('value="タカハシ ハナコ"', ""), secret
     event = AuditEvent.objects.get(user=unrelated, action="search")
-    assert event.detail["result_ids"] == []
+    assert event.detail["person_ids"] == []
     assert event.detail["elsewhere_ids"] == [person.pk]
 
 
