@@ -681,7 +681,9 @@ def test_choosing_none_of_them_registers_a_new_person(client, owner, town, consu
     )
     assert response.status_code == 302
     assert Consultation.objects.count() == 2
-    assert Consultation.objects.exclude(person=consultation.person).get().person.given_name == "花子"
+    assert (
+        Consultation.objects.exclude(person=consultation.person).get().person.given_name == "花子"
+    )
 
 
 def test_choosing_the_candidate_links_the_same_person(client, owner, town, consultation):

@@ -80,7 +80,5 @@ def test_other_functions_stay_with_the_convener_and_the_members(
 
 
 @pytest.mark.parametrize("who", ["admin_coordinating", "auditor_coordinating", "partner"])
-def test_no_one_else_at_or_beside_the_coordinating_agency_gains_the_body(
-    who, request, regular
-):
+def test_no_one_else_at_or_beside_the_coordinating_agency_gains_the_body(who, request, regular):
     assert not policy.can_manage_body(request.getfixturevalue(who), regular)
