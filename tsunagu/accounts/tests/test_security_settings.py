@@ -75,6 +75,23 @@ def test_production_without_secret_key_refuses_to_start():
     assert "SECRET_KEY" in result.stderr
 
 
+def test_the_wsgi_entry_point_defaults_to_production():
+    """gunicorn loads tsunagu.wsgi: without TSUNAGU_ENV it runs the production settings, so a
+    server started without SECRET_KEY refuses to start instead of running in demo mode."""
+    environ = {k: v for k, v in os.environ.items() if k not in {"TSUNAGU_ENV", "SECRET_KEY"}}
+    environ.pop("DJANGO_SETTINGS_MODULE", None)
+    result = subprocess.run(
+        [sys.executable, "-c", "import tsunagu.wsgi"],
+        cwd=ROOT,
+        env=environ,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr
+
+
 def test_proxy_setting_trusts_forwarded_proto():
     code = "from django.conf import settings as s; print(s.SECURE_PROXY_SSL_HEADER)"
     env = {**PRODUCTION_ENV, "TSUNAGU_BEHIND_PROXY": "1"}
