@@ -29,6 +29,7 @@ from tsunagu.outreach.models import OutreachAgendaItem, OutreachRecord
 __all__ = [
     "can_change_outreach_record",
     "get_outreach_record_or_404",
+    "meeting_shared_outreach_ids",
     "outreach_agencies",
     "outreach_sides",
     "visible_outreach_records",

@@ -16,7 +16,7 @@ from tsunagu.intake.models import Consultation, Outcome, TaskStatus
 from tsunagu.intake.tests.factories import details
 from tsunagu.intake.transitions import transition
 from tsunagu.people import matching
-from tsunagu.people.models import Household, HouseholdMembership
+from tsunagu.people.models import Household, HouseholdMembership, Person
 
 S = TaskStatus
 
@@ -672,7 +672,7 @@ def test_saving_without_choosing_when_candidates_exist_creates_nobody(
     assert "候補から本人を選ぶか、「該当なし(新規登録する)」を選んで" in page
     assert "花子" in page  # the candidates are shown again to choose from
     assert Consultation.objects.count() == 1
-    assert HouseholdMembership.objects.count() == 1
+    assert Person.objects.count() == 1
 
 
 def test_choosing_none_of_them_registers_a_new_person(client, owner, town, consultation):
