@@ -200,15 +200,15 @@ def _person_records(request, person: Person) -> dict:
         .select_related("coordinating_agency", "lead_agency")
         .order_by("-opened_at", "-pk")
     )
-    pages = {
+    case_page = Paginator(cases, RECORDS_PAGE).get_page(request.GET.get("cases_page"))
+    case_page.object_list = policy.label_cases(user, case_page.object_list)
+    return {
         "consultations": Paginator(consultations, RECORDS_PAGE).get_page(
             request.GET.get("consultations_page")
         ),
         "referrals": Paginator(referrals, RECORDS_PAGE).get_page(request.GET.get("referrals_page")),
-        "cases": Paginator(cases, RECORDS_PAGE).get_page(request.GET.get("cases_page")),
+        "cases": case_page,
     }
-    pages["cases"].object_list = policy.label_cases(user, pages["cases"].object_list)
-    return pages
 
 
 def _changeable_person_or_error(user, pk: int) -> Person:

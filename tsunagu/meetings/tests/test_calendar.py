@@ -30,7 +30,9 @@ def _cell(html: str, text: str) -> str:
 
 
 def _day(cell: str) -> str:
-    return re.search(r'<span class="day">(.*?)</span>', cell).group(1)
+    found = re.search(r'<span class="day">(.*?)</span>', cell)
+    assert found, cell
+    return found.group(1)
 
 
 @pytest.fixture
