@@ -135,6 +135,16 @@ def format_wareki(day: datetime.date | None, *, with_seireki: bool = True) -> st
     return f"{text} ({day.year})" if with_seireki else text
 
 
+def format_wareki_month(day: datetime.date, *, with_seireki: bool = True) -> str:
+    """The month containing ``day``: ``令和7年6月 (2025)``, named by the era of ``day``
+    (a calendar passes the month's first day: 2019年5月 is 令和元年5月)."""
+    era = era_of(day)
+    if era is None:
+        return f"{day.year}年{day.month}月"
+    text = f"{_era_year(era, day.year)}{day.month}月"
+    return f"{text} ({day.year})" if with_seireki else text
+
+
 def format_wareki_time(moment: datetime.datetime | None, *, with_seireki: bool = True) -> str:
     """``令和8年4月1日 (2026) 14:05`` in local time; "" for None."""
     if moment is None:

@@ -27,3 +27,8 @@ def add_working_days(start: datetime.date, days: int) -> datetime.date:
         if is_working_day(day):
             remaining -= 1
     return day
+
+
+def holiday_name(day: datetime.date) -> str:
+    """The national holiday's name (「海の日」, 「振替休日」), or '' on other days."""
+    return jpholiday.is_holiday_name(day) or ""

@@ -6,6 +6,7 @@ from django.db.models import QuerySet
 from tsunagu.accounts.models import User
 from tsunagu.coordination.models import Case
 from tsunagu.lib.forms import refuse_future
+from tsunagu.lib.months import Month, MonthParseError
 from tsunagu.municipality.models import Agency, MeetingBody
 
 from .models import PLEDGE_TEXT, AgendaItem, Decision, MeetingSession, ResourceGap
@@ -130,3 +131,18 @@ class DecisionForm(forms.Form):
     gap_title = forms.CharField(
         label="不足している資源(資源開発の検討のとき)", max_length=200, required=False
     )
+
+
+class MonthForm(forms.Form):
+    """``?month=2025-06`` on the meeting calendar; empty means the current month."""
+
+    month = forms.CharField(label="表示する月", max_length=20, required=False)
+
+    def clean_month(self) -> Month | None:
+        text = self.cleaned_data["month"]
+        if not text:
+            return None
+        try:
+            return Month.parse(text)
+        except MonthParseError as error:
+            raise forms.ValidationError(str(error)) from None

@@ -83,6 +83,17 @@ class MeetingSession(models.Model):
         return f"{self.body.name} {format_wareki(self.date)} {self.title}".strip()
 
     @property
+    def display_title(self) -> str:
+        """The session's name on every page and paper: its body and its 回次・件名
+        (「重層的支援定例会議 第3回」). A session recorded without one is named by its body
+        and date (「支援会議 令和7年6月10日 (2025)」), never 「件名なし」: the date, unlike a
+        counted 第N回, does not change when another session is added or cancelled."""
+        name = self.body.name
+        if not self.title:
+            return f"{name} {format_wareki(self.date)}"
+        return self.title if name in self.title else f"{name} {self.title}"
+
+    @property
     def fiscal_year(self) -> int:
         return fiscal_year(self.date)
 

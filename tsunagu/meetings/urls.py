@@ -5,6 +5,8 @@ from . import views
 app_name = "meetings"
 urlpatterns = [
     path("", views.index, name="index"),
+    path("upcoming/", views.upcoming, name="upcoming"),
+    path("calendar/", views.month_calendar, name="calendar"),
     path("frequency/", views.frequency, name="frequency"),
     path("resource-gaps/", views.resource_gaps, name="resource_gaps"),
     path("bodies/<int:body_pk>/sessions/new/", views.session_new, name="session_new"),

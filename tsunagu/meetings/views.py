@@ -8,8 +8,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import F
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from tsunagu.access import audit, policy
@@ -17,14 +19,17 @@ from tsunagu.coordination.models import ClosureReason
 from tsunagu.lib.conflicts import Stale, conflict, posted_version
 from tsunagu.lib.forms import error_text, parse_id
 from tsunagu.lib.lifecycle import TransitionRefused
+from tsunagu.lib.months import Month, weekday_names
 from tsunagu.municipality.models import Agency, MeetingBody, MeetingFunction
 
 from . import actions, transitions
+from .calendar_grid import month_grid
 from .forms import (
     AgendaItemForm,
     AttendanceForm,
     DecisionForm,
     MinutesForm,
+    MonthForm,
     PledgeForm,
     SessionForm,
     StatusForm,
@@ -52,6 +57,49 @@ def index(request):
     bodies = policy.manageable_bodies(request.user).filter(municipality=municipality)
     audit.log(request.user, "list", "meetings.meetingsession", purpose="会議一覧")
     return render(request, "meetings/index.html", {"page": page, "bodies": bodies})
+
+
+UPCOMING_PAGE = 30
+
+
+@login_required
+def upcoming(request):
+    """開催予定: planned sessions from today on, nearest first."""
+    today = timezone.localdate()
+    sessions = (
+        policy.visible_sessions(request.user)
+        .filter(status=MeetingSession.Status.PLANNED, date__gte=today)
+        .select_related("body")
+        .order_by("date", F("start_time").asc(nulls_last=True), "pk")
+    )
+    page = Paginator(sessions, UPCOMING_PAGE).get_page(request.GET.get("page"))
+    audit.log(request.user, "list", "meetings.meetingsession", purpose="会議の予定")
+    return render(request, "meetings/upcoming.html", {"page": page, "today": today})
+
+
+@login_required
+def month_calendar(request):
+    """A month of sessions as a server-drawn calendar (weeks start on Sunday, lib/months.py);
+    ``?month=2025-06``, the current month when absent or not a month (with a message)."""
+    today = timezone.localdate()
+    form = MonthForm(request.GET)
+    month = (form.cleaned_data["month"] if form.is_valid() else None) or Month.of(today)
+    weeks, count = month_grid(month, policy.visible_sessions(request.user), today=today)
+    audit.log(
+        request.user, "list", "meetings.meetingsession", purpose="会議カレンダー", month=month.param
+    )
+    return render(
+        request,
+        "meetings/calendar.html",
+        {
+            "form": form,
+            "month": month,
+            "this_month": Month.of(today),
+            "weekdays": weekday_names(),
+            "weeks": weeks,
+            "count": count,
+        },
+    )
 
 
 @login_required

@@ -89,6 +89,20 @@ class Person(models.Model):
     def full_kana(self) -> str:
         return f"{self.family_kana}\u3000{self.given_kana}".strip()
 
+    def record_ids(self) -> list[int]:
+        """This record's id and those of every record merged into it (名寄せ), however
+        deep: a merge moves households and involvements to the kept record, while the
+        consultations, つなぐシート and cases stay on the record they were taken for."""
+        ids, found = [self.pk], [self.pk]
+        while found:
+            found = list(
+                Person.objects.filter(merged_into_id__in=found)
+                .exclude(pk__in=ids)
+                .values_list("pk", flat=True)
+            )
+            ids += found
+        return ids
+
 
 class Household(models.Model):
     municipality = models.ForeignKey(Municipality, models.PROTECT, related_name="households")

@@ -13,7 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -142,7 +142,16 @@ def detail(request, pk: int):
         person.household_memberships.select_related("household").order_by("-joined_on", "-pk")
     )
     merges = person.merges_kept.filter(undone_at__isnull=True).select_related("merged")
-    audit.log(request.user, "view", person, person=person)
+    records = _person_records(request, person)
+    audit.log(
+        request.user,
+        "view",
+        person,
+        person=person,
+        consultations=[c.pk for c in records["consultations"]],
+        referrals=[r.pk for r in records["referrals"]],
+        cases=[c.pk for c in records["cases"]],
+    )
     return render(
         request,
         "people/detail.html",
@@ -152,8 +161,54 @@ def detail(request, pk: int):
             "elsewhere": policy.known_elsewhere(request.user, person),
             "merges": merges,
             "can_change": policy.can_change_person(request.user, person),
+            **records,
         },
     )
+
+
+RECORDS_PAGE = 20
+
+
+def _person_records(request, person: Person) -> dict:
+    """The person's consultations, つなぐシート and cases that the user may see, one page of
+    each (records merged into this one included). Other agencies' records are not listed:
+    the 「他機関で関わりあり」 line names those agencies and nothing more."""
+    user, ids = request.user, person.record_ids()
+    consultations = (
+        policy.visible_consultations(user)
+        .filter(person_id__in=ids)
+        .select_related("agency", "staff")
+        .order_by("-received_at", "-pk")
+    )
+    referrals = (
+        policy.visible_referrals(user)
+        .filter(person_id__in=ids)
+        .select_related("sender_agency")
+        .prefetch_related(
+            Prefetch(
+                "tasks",
+                queryset=policy.visible_referral_tasks(user)
+                .select_related("agency")
+                .order_by("pk"),
+                to_attr="shown_tasks",
+            )
+        )
+        .order_by("-sent_at", "-pk")
+    )
+    cases = (
+        policy.person_cases(user, ids)
+        .select_related("coordinating_agency", "lead_agency")
+        .order_by("-opened_at", "-pk")
+    )
+    case_page = Paginator(cases, RECORDS_PAGE).get_page(request.GET.get("cases_page"))
+    case_page.object_list = policy.label_cases(user, case_page.object_list)
+    return {
+        "consultations": Paginator(consultations, RECORDS_PAGE).get_page(
+            request.GET.get("consultations_page")
+        ),
+        "referrals": Paginator(referrals, RECORDS_PAGE).get_page(request.GET.get("referrals_page")),
+        "cases": case_page,
+    }
 
 
 def _changeable_person_or_error(user, pk: int) -> Person:

@@ -71,6 +71,7 @@ from tsunagu.access.policy.coordination import (
     own_assignments,
     own_reminders,
     own_rows_of_current_plan,
+    person_cases,
     visible_cases,
 )
 from tsunagu.access.policy.intake import (
@@ -89,6 +90,8 @@ from tsunagu.access.policy.intake import (
     unanswered_received_tasks,
     visible_consultations,
     visible_progress_notes,
+    visible_referral_tasks,
+    visible_referrals,
     visible_tasks,
 )
 from tsunagu.access.policy.meetings import (

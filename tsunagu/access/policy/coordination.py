@@ -40,6 +40,19 @@ def visible_cases(user) -> QuerySet[Case]:
     )
 
 
+def person_cases(user, person_ids) -> QuerySet[Case]:
+    """Cases about ``person_ids`` (their focus person) that a page about the person may list
+    for ``user``: those their agency holds, and team cases whose 基本情報 the current consent
+    opens to them. A team case it no longer opens (withdrawn, expired, outside the scope) is
+    left out: on the person's page even the neutral title of ``label_cases`` would tell
+    whom the case is about."""
+    agencies = _agency_ids(user)
+    cases = visible_cases(user).filter(focus_person_id__in=person_ids)
+    others = list(cases.exclude(coordinating_agency_id__in=agencies).values_list("pk", flat=True))
+    readable = cases_covering(others, agency_ids=agencies, part=Part.BASIC) if others else set()
+    return cases.filter(Q(coordinating_agency_id__in=agencies) | Q(pk__in=readable))
+
+
 def holds_case(user, case) -> bool:
     return case.coordinating_agency_id in _agency_ids(user)
 

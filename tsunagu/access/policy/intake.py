@@ -7,11 +7,12 @@ notes, and only its own task, from 送付 until its task reaches a terminal stat
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from tsunagu.access.policy.base import _agency_ids, is_read_only
 from tsunagu.intake.models import (
+    ACTIVE,
     UNANSWERED,
     Consultation,
     CoordinationRequest,
@@ -87,6 +88,30 @@ def get_task_or_404(user, pk) -> RecipientTask:
     if task is None or not visible_tasks(user, task.referral).filter(pk=task.pk).exists():
         raise Http404("指定された依頼は見つからないか、閲覧する権限がありません。")
     return task
+
+
+def visible_referrals(user) -> QuerySet[Referral]:
+    """つなぐシート ``user`` may open (``can_view_referral`` for a list): sent by one of their
+    agencies, or with one of their agencies' tasks still open. Narrow it (to a person) before
+    reading: over an agency's whole history the OR of sender and recipient cannot be answered
+    from one index — the つなぐシート一覧 reads ``sent_referral_tasks`` and
+    ``received_referral_tasks`` as two lists instead."""
+    agencies = _agency_ids(user)
+    if not agencies:
+        return Referral.objects.none()
+    received = received_referral_tasks(user).values("referral_id")
+    return Referral.objects.filter(Q(sender_agency_id__in=agencies) | Q(pk__in=received))
+
+
+def visible_referral_tasks(user) -> QuerySet[RecipientTask]:
+    """The recipient tasks ``user`` may see on any sheet (``visible_tasks`` for many sheets):
+    every task of a sheet their agency sent, and their agencies' own open tasks."""
+    agencies = _agency_ids(user)
+    if not agencies:
+        return RecipientTask.objects.none()
+    return RecipientTask.objects.filter(
+        Q(referral__sender_agency_id__in=agencies) | Q(agency_id__in=agencies, status__in=ACTIVE)
+    )
 
 
 def can_view_referral(user, referral) -> bool:
