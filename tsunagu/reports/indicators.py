@@ -55,7 +55,8 @@ from tsunagu.intake.models import (
 from tsunagu.lib.wareki import fiscal_year_range
 from tsunagu.meetings.frequency import expected_per_year
 from tsunagu.meetings.models import AgendaItem, Decision, MeetingSession
-from tsunagu.municipality.models import Agency, Area, Delivery, MeetingFunction, Municipality
+from tsunagu.municipality.areas import address_area_case
+from tsunagu.municipality.models import Agency, Delivery, MeetingFunction, Municipality
 from tsunagu.people.models import Sex
 
 JST = ZoneInfo("Asia/Tokyo")
@@ -162,13 +163,8 @@ def _age_band(fy: int):
 
 
 def _area_of_address(municipality: Municipality):
-    """圏域 of the person's address by the 町名・地区名 the profile lists for the area."""
-    whens = [
-        When(person__address__contains=town, then=Value(area.name))
-        for area in Area.objects.filter(municipality=municipality).exclude(towns=[])
-        for town in area.towns
-    ]
-    return Case(*whens, default=Value("圏域不明"), output_field=CharField()) if whens else None
+    """圏域 of the person's address, by the one placing rule (municipality.areas), in SQL."""
+    return address_area_case(municipality, "person__address", default="圏域不明")
 
 
 def agency_fields(municipality: Municipality) -> dict[int, str]:
