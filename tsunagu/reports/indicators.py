@@ -7,7 +7,8 @@ breakdowns (分野, 相談経路, 主訴, 機関, 圏域, 年代, 性別 …). N
 record: only counts, and the report is read through ``policy.can_read_reports``.
 
 Sections for 参加支援, アウトリーチ and 地域づくり come from those apps' ``figures`` modules
-(``SECTION_SOURCES``) and appear when their data exists.
+(``report_section``, appended to ``SECTION_SOURCES`` in each app's ``AppConfig.ready``) and
+appear when their data exists.
 """
 
 from __future__ import annotations
@@ -492,6 +493,9 @@ def structure_section(municipality: Municipality, fy: int, detail: Detail) -> Se
 
 SectionSource = Callable[[Municipality, int, Detail], "Section | None"]
 SECTION_SOURCES: list[SectionSource] = []  # 参加支援・アウトリーチ・地域づくり register here
+# Registered sections in the order of the law's projects (第2号 参加支援, 第3号 地域づくり,
+# 第4号 アウトリーチ), whatever order the apps happened to register in; others after them.
+SOURCE_ORDER = {"participation": 2, "community": 3, "outreach": 4}
 
 
 def build_report(municipality: Municipality, fy: int, *, detail: bool = True) -> Report:
@@ -516,7 +520,10 @@ def build_report(municipality: Municipality, fy: int, *, detail: bool = True) ->
             "confidential_meeting",
             "支援会議(法第106条の6)",
         ),
-        *(source(municipality, fy, d) for source in SECTION_SOURCES),
+        *sorted(
+            (s for source in SECTION_SOURCES if (s := source(municipality, fy, d)) is not None),
+            key=lambda s: SOURCE_ORDER.get(s.code, 99),
+        ),
         structure_section(municipality, fy, d),
     ]
     return Report(municipality, fy, [s for s in sections if s is not None])
