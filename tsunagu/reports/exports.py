@@ -20,7 +20,7 @@ from tsunagu.lib.exports import Unconvertible, safe_cell, to_cp932
 from tsunagu.lib.pdf import render_pdf
 from tsunagu.lib.wareki import fiscal_year_label
 from tsunagu.reports.indicators import MONTHS, Report
-from tsunagu.reports.present import COUNT_UNITS, Line, min_cell, plan_years
+from tsunagu.reports.present import COUNT_UNITS, Line, hidden, min_cell, plan_years
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 HEADERS = [
@@ -44,7 +44,7 @@ def _value(value, unit: str, *, publish: bool, threshold: int) -> tuple[object, 
     """(value cell, note cell): a hidden small count leaves the value blank with a note."""
     if value is None:
         return "", "実績なし(記録の対象外)"
-    if publish and unit in COUNT_UNITS and isinstance(value, int) and 0 < value < threshold:
+    if hidden(value, unit, publish=publish, threshold=threshold):
         return "", f"{threshold}未満のため秘匿"
     return (float(value) if not isinstance(value, int) else value), ""
 

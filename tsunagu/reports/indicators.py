@@ -7,7 +7,8 @@ breakdowns (分野, 相談経路, 主訴, 機関, 圏域, 年代, 性別 …). N
 record: only counts, and the report is read through ``policy.can_read_reports``.
 
 Sections for 参加支援, アウトリーチ and 地域づくり come from those apps' ``figures`` modules
-(``SECTION_SOURCES``) and appear when their data exists.
+(``report_section``, appended to ``SECTION_SOURCES`` in each app's ``AppConfig.ready``) and
+appear when their data exists.
 """
 
 from __future__ import annotations
@@ -55,7 +56,8 @@ from tsunagu.intake.models import (
 from tsunagu.lib.wareki import fiscal_year_range
 from tsunagu.meetings.frequency import expected_per_year
 from tsunagu.meetings.models import AgendaItem, Decision, MeetingSession
-from tsunagu.municipality.models import Agency, Area, Delivery, MeetingFunction, Municipality
+from tsunagu.municipality.areas import address_area_case
+from tsunagu.municipality.models import Agency, Delivery, MeetingFunction, Municipality
 from tsunagu.people.models import Sex
 
 JST = ZoneInfo("Asia/Tokyo")
@@ -162,13 +164,8 @@ def _age_band(fy: int):
 
 
 def _area_of_address(municipality: Municipality):
-    """圏域 of the person's address by the 町名・地区名 the profile lists for the area."""
-    whens = [
-        When(person__address__contains=town, then=Value(area.name))
-        for area in Area.objects.filter(municipality=municipality).exclude(towns=[])
-        for town in area.towns
-    ]
-    return Case(*whens, default=Value("圏域不明"), output_field=CharField()) if whens else None
+    """圏域 of the person's address, by the one placing rule (municipality.areas), in SQL."""
+    return address_area_case(municipality, "person__address", default="圏域不明")
 
 
 def agency_fields(municipality: Municipality) -> dict[int, str]:
@@ -496,6 +493,9 @@ def structure_section(municipality: Municipality, fy: int, detail: Detail) -> Se
 
 SectionSource = Callable[[Municipality, int, Detail], "Section | None"]
 SECTION_SOURCES: list[SectionSource] = []  # 参加支援・アウトリーチ・地域づくり register here
+# Registered sections in the order of the law's projects (第2号 参加支援, 第3号 地域づくり,
+# 第4号 アウトリーチ), whatever order the apps happened to register in; others after them.
+SOURCE_ORDER = {"participation": 2, "community": 3, "outreach": 4}
 
 
 def build_report(municipality: Municipality, fy: int, *, detail: bool = True) -> Report:
@@ -520,7 +520,10 @@ def build_report(municipality: Municipality, fy: int, *, detail: bool = True) ->
             "confidential_meeting",
             "支援会議(法第106条の6)",
         ),
-        *(source(municipality, fy, d) for source in SECTION_SOURCES),
+        *sorted(
+            (s for source in SECTION_SOURCES if (s := source(municipality, fy, d)) is not None),
+            key=lambda s: SOURCE_ORDER.get(s.code, 99),
+        ),
         structure_section(municipality, fy, d),
     ]
     return Report(municipality, fy, [s for s in sections if s is not None])

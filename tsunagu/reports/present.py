@@ -19,7 +19,9 @@ from tsunagu.reports.indicators import Figure, Report, Row, build_report
 from tsunagu.reports.models import Target
 
 DEFAULT_MIN_CELL = 3
-COUNT_UNITS = {"件", "人", "回", "機関"}
+# Units of counts: what small-cell suppression hides (places and groups too: a count of one
+# 受入先 of a kind in a 圏域 can point at the one person placed there).
+COUNT_UNITS = {"件", "人", "回", "機関", "か所", "団体"}
 
 
 def min_cell(municipality: Municipality) -> int:
@@ -27,11 +29,16 @@ def min_cell(municipality: Municipality) -> int:
     return value if isinstance(value, int) and value >= 1 else DEFAULT_MIN_CELL
 
 
+def hidden(value, unit: str, *, publish: bool, threshold: int) -> bool:
+    """Whether a published count is too small to show (1 … threshold−1)."""
+    return publish and unit in COUNT_UNITS and isinstance(value, int) and 0 < value < threshold
+
+
 def cell(value, unit: str, *, publish: bool, threshold: int) -> str:
     """A figure as printed: 1,234 / 45.6% / 「3未満」 / 「—」 when there is no figure."""
     if value is None:
         return "—"
-    if publish and unit in COUNT_UNITS and isinstance(value, int) and 0 < value < threshold:
+    if hidden(value, unit, publish=publish, threshold=threshold):
         return f"{threshold}未満"
     if isinstance(value, float | Decimal):
         return f"{value:,.1f}{'%' if unit == '%' else ''}"
@@ -50,6 +57,7 @@ class Line:
     previous: float | int | None
     change: float | int | None
     trend: list[tuple[int, str]]  # (fiscal year, printed value)
+    months: list[str] | None = None  # April … March as printed (small counts hidden)
 
 
 def plan_years(municipality: Municipality, fy: int) -> list[int]:
@@ -100,6 +108,12 @@ def lines(report: Report, *, publish: bool) -> dict[str, list[Line]]:
                         )
                         for y in years
                     ],
+                    months=[
+                        cell(n, figure.unit, publish=publish, threshold=threshold)
+                        for n in figure.monthly
+                    ]
+                    if figure.monthly is not None
+                    else None,
                 )
             )
     return out

@@ -62,10 +62,19 @@ def report(request):
                     "rows": present.rows_as_printed(
                         rows, figure.unit, publish=publish, threshold=threshold
                     ),
+                    # A hidden count draws no bar: its length would tell the number.
                     "chart": bar_chart(
                         f"{figure.label}({dim}別)",
                         [
-                            (r.label, r.value, text)
+                            (
+                                r.label,
+                                None
+                                if present.hidden(
+                                    r.value, figure.unit, publish=publish, threshold=threshold
+                                )
+                                else r.value,
+                                text,
+                            )
                             for r, text in present.rows_as_printed(
                                 rows, figure.unit, publish=publish, threshold=threshold
                             )

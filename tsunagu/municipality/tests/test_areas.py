@@ -16,6 +16,8 @@ from tsunagu.meetings.overview import frequency_rows
 from tsunagu.municipality import areas
 from tsunagu.municipality.actions import load_profile
 from tsunagu.municipality.areas import (
+    address_area_case,
+    address_prefixes,
     area_for_address,
     counts_by_area,
     register_area_count,
@@ -24,6 +26,7 @@ from tsunagu.municipality.areas import (
 )
 from tsunagu.municipality.models import Agency, Area, Delivery, MeetingBody
 from tsunagu.municipality.profile import ProfileInvalid
+from tsunagu.people.models import Person
 from tsunagu.resources.models import Organization
 
 FIXTURE = Path(__file__).parent / "fixtures" / "minato.yaml"
@@ -254,3 +257,54 @@ def test_a_per_area_body_holds_sessions_and_counts_in_the_frequency_overview(min
     row = next(r for r in rows if r.body == north)
     cell = next(c for c in row.cells if c.fiscal_year == 2025)
     assert (row.expected, cell.held) == (4, 1)
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "港町1-2-3",  # 港町 → 北地区
+        "港町三丁目5",  # 港町 begins 港町三丁目: the longer town wins → 東地区
+        "鳥取県みなと町港町三丁目5",
+        "みなと町 港町三丁目 5",  # spaces typed between the parts
+        "鳥取県　みなと町　南町10",  # full-width spaces
+        "みなと町北町",
+        "本町２丁目4",  # full-width digits for the town 本町2丁目 (東地区), not 本町 (北地区)
+        "本町5",
+        "北港町1",  # contains 港町 but does not begin with it
+        "西町1",
+        "",
+    ],
+)
+def test_python_and_sql_place_an_address_in_the_same_area(minato, address):
+    """area_for_address (one address) and address_area_case (the aggregate's SQL) agree."""
+    minato.areas.filter(name="北地区").update(towns=["北町", "港町", "本町"])
+    minato.areas.filter(name="東地区").update(towns=["港町三丁目", "本町2丁目"])
+    person = Person.objects.create(
+        municipality=minato,
+        family_name="住所",
+        address=address,
+        registered_by=minato.agencies.first(),
+    )
+    in_sql = (
+        Person.objects.filter(pk=person.pk)
+        .annotate(placed=address_area_case(minato, "address", default="圏域不明"))
+        .values_list("placed", flat=True)
+        .get()
+    )
+    in_python = area_for_address(minato, address)
+    assert in_sql == (in_python.name if in_python else "圏域不明")
+
+
+def test_both_forms_follow_the_longest_town_whatever_the_profile_order(minato):
+    expected = {
+        "港町1-2-3": "北地区",
+        "港町三丁目5": "東地区",
+        "鳥取県みなと町港町三丁目5": "東地区",
+        "みなと町 南町 10": "南地区",
+        "北港町1": None,
+    }
+    for address, name in expected.items():
+        area = area_for_address(minato, address)
+        assert (area.name if area else None) == name, address
+    prefixes = [prefix for prefix, _ in address_prefixes(minato)]
+    assert prefixes.index("港町三丁目") < prefixes.index("港町")

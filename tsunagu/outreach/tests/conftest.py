@@ -7,7 +7,9 @@ Areas: テスト町全域 › 北地区 / 南地区 (created here until profiles
 
 from __future__ import annotations
 
+import contextlib
 import datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.utils import timezone
@@ -17,12 +19,23 @@ from tsunagu.accounts.models import Role
 from tsunagu.municipality.models import Agency, Area, AreaLevel, Delivery, Programme
 from tsunagu.outreach import actions
 from tsunagu.outreach.models import Means, Result, Route
+from tsunagu.outreach.transitions import move
 
 TODAY = timezone.localdate()
 
 
-def days_ago(n: int) -> datetime.date:
-    return TODAY - datetime.timedelta(days=n)
+def days_ago(n: int, base: datetime.date = TODAY) -> datetime.date:
+    return base - datetime.timedelta(days=n)
+
+
+@contextlib.contextmanager
+def clock_at(day: datetime.date):
+    """Today is ``day`` (noon in Japan) inside the block: the actions refuse dates after
+    today and date what they do today (a hand-off), so a fixture can be pinned to one day."""
+    moment = datetime.datetime.combine(day, datetime.time(12), ZoneInfo("Asia/Tokyo"))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(timezone, "now", lambda: moment)
+        yield
 
 
 @pytest.fixture
@@ -102,20 +115,19 @@ def attempt(user, record, *, day, means=Means.VISIT, result=Result.ABSENT, **ext
     )
 
 
-def walk_to_consent(record, worker, town):
-    """把握 → 接触試行 → 接触 → 関係構築 → 同意, with a person registered and linked."""
-    from tsunagu.outreach.transitions import move
-
-    attempt(worker, record, day=days_ago(50))
-    attempt(worker, record, day=days_ago(40), result=Result.THROUGH_DOOR)
-    move(record=record, actor=worker, to="contacted", on=days_ago(40))
-    attempt(worker, record, day=days_ago(20), result=Result.MET)
-    move(record=record, actor=worker, to="rapport", on=days_ago(20))
+def walk_to_consent(record, worker, town, base: datetime.date = TODAY):
+    """把握 → 接触試行 → 接触 → 関係構築 → 同意, with a person registered and linked; the
+    steps are dated 50 to 10 days before ``base``."""
+    attempt(worker, record, day=days_ago(50, base))
+    attempt(worker, record, day=days_ago(40, base), result=Result.THROUGH_DOOR)
+    move(record=record, actor=worker, to="contacted", on=days_ago(40, base))
+    attempt(worker, record, day=days_ago(20, base), result=Result.MET)
+    move(record=record, actor=worker, to="rapport", on=days_ago(20, base))
     actions.register_and_link(
         user=worker,
         record=record,
         data={"family_name": "北山", "given_name": "健", "family_kana": "キタヤマ"},
     )
-    move(record=record, actor=worker, to="consented", on=days_ago(10))
+    move(record=record, actor=worker, to="consented", on=days_ago(10, base))
     record.refresh_from_db()
     return record

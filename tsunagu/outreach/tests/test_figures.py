@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import statistics
 
 import pytest
@@ -12,43 +13,53 @@ from tsunagu.outreach.figures import figures, records_for
 from tsunagu.outreach.models import ContactAttempt, OutreachEvent, OutreachRecord, Route
 from tsunagu.outreach.transitions import move
 
-from .conftest import TODAY, attempt, days_ago, record_data, walk_to_consent
+from .conftest import attempt, clock_at, days_ago, record_data, walk_to_consent
 
 pytestmark = pytest.mark.django_db
+
+# The fixture's year is pinned: its 70 days end on BASE and all fall in 令和7年度, whatever
+# day the tests run (the clock reads BASE while it is built; BASE is in the past).
+BASE = datetime.date(2025, 9, 30)
+FY = 2025
+
+
+def before(n: int) -> datetime.date:
+    return days_ago(n, BASE)
 
 
 @pytest.fixture
 def year_of_work(outreach_town, worker, areas):
-    """Five records on different routes and stages, in two areas."""
+    """Five records on different routes and stages, in two areas, from 70 days before BASE."""
     made = []
-    for i, (route, area) in enumerate(
-        [
-            (Route.COMMISSIONER, "north"),
-            (Route.NEIGHBOUR, "north"),
-            (Route.ARREARS, "south"),
-            (Route.COMMISSIONER, "south"),
-            (Route.FAMILY, None),
-        ]
-    ):
-        made.append(
-            actions.register_record(
-                user=worker,
-                data=record_data(
-                    outreach_town,
-                    worker=worker,
-                    route=route,
-                    area=areas[area] if area else None,
-                    informed_on=days_ago(70 - i),
-                ),
+    with clock_at(BASE):
+        for i, (route, area) in enumerate(
+            [
+                (Route.COMMISSIONER, "north"),
+                (Route.NEIGHBOUR, "north"),
+                (Route.ARREARS, "south"),
+                (Route.COMMISSIONER, "south"),
+                (Route.FAMILY, None),
+            ]
+        ):
+            made.append(
+                actions.register_record(
+                    user=worker,
+                    data=record_data(
+                        outreach_town,
+                        worker=worker,
+                        route=route,
+                        area=areas[area] if area else None,
+                        informed_on=before(70 - i),
+                    ),
+                )
             )
-        )
-    walk_to_consent(made[0], worker, outreach_town)
-    actions.hand_off(user=worker, record=made[0], kind="consultation")
-    attempt(worker, made[1], day=days_ago(30), means="accompany", result="met")
-    move(record=made[1], actor=worker, to="contacted", on=days_ago(29))
-    attempt(worker, made[2], day=days_ago(25), means="letter")
-    move(record=made[2], actor=worker, to="closed", on=days_ago(3), reason="転居")
-    attempt(worker, made[3], day=days_ago(5), means="visit", result="refused")
+        walk_to_consent(made[0], worker, outreach_town, base=BASE)
+        actions.hand_off(user=worker, record=made[0], kind="consultation")  # on BASE
+        attempt(worker, made[1], day=before(30), means="accompany", result="met")
+        move(record=made[1], actor=worker, to="contacted", on=before(29))
+        attempt(worker, made[2], day=before(25), means="letter")
+        move(record=made[2], actor=worker, to="closed", on=before(3), reason="転居")
+        attempt(worker, made[3], day=before(5), means="visit", result="refused")
     return made
 
 
@@ -89,7 +100,7 @@ def recount(records, year):
 
 @pytest.mark.parametrize("scope", ["all", "agency", "north"])
 def test_figures_match_a_recount_from_the_rows(outreach_town, areas, year_of_work, scope):
-    year = fiscal_year(days_ago(70))
+    year = FY
     kwargs = {
         "all": {},
         "agency": {"agency": outreach_town.owner_agency},
@@ -116,10 +127,11 @@ def test_figures_match_a_recount_from_the_rows(outreach_town, areas, year_of_wor
 
 
 def test_figures_for_the_whole_town_in_numbers(outreach_town, year_of_work):
-    """The fixture's year, spelled out (when all its dates fall in one 年度)."""
-    if fiscal_year(days_ago(70)) != fiscal_year(TODAY):
-        pytest.skip("the fixture's dates span two 年度 today")
-    counted = figures(records_for(outreach_town.municipality), fiscal_year=fiscal_year(TODAY))
+    """The fixture's year, spelled out; the years either side count none of it."""
+    assert fiscal_year(before(70)) == fiscal_year(BASE) == FY
+    for other in (FY - 1, FY + 1):
+        assert figures(records_for(outreach_town.municipality), fiscal_year=other).found_total == 0
+    counted = figures(records_for(outreach_town.municipality), fiscal_year=FY)
     assert counted.found_total == 5
     assert dict(counted.found_by_route)["民生委員・児童委員"] == 2
     assert counted.visits == 4  # three on the consented record, one refused
@@ -129,8 +141,7 @@ def test_figures_for_the_whole_town_in_numbers(outreach_town, year_of_work):
 
 
 def test_area_scope_includes_sub_areas(outreach_town, areas, year_of_work):
-    year = fiscal_year(days_ago(70))
-    whole = figures(records_for(outreach_town.municipality, area=areas["top"]), fiscal_year=year)
+    whole = figures(records_for(outreach_town.municipality, area=areas["top"]), fiscal_year=FY)
     assert whole.found_total == 4  # the one without an area is not under any area
 
 
