@@ -8,6 +8,7 @@ admin.site.site_title = "tsunagu 管理"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("home/requests/", views.pending_requests, name="home_requests"),
     path("accounts/", include("tsunagu.accounts.urls")),
     path("municipality/", include("tsunagu.municipality.urls")),
     path("admin/", admin.site.urls),
