@@ -156,7 +156,7 @@ def days_ahead(municipality: Municipality | None) -> int:
 
 
 def referrals(user, today: datetime.date) -> Referrals:
-    tasks = intake.unanswered_received_tasks(user)
+    tasks = policy.unanswered_received_tasks(user)
     counts = tasks.aggregate(
         unanswered=Count("pk"),
         unopened=Count("pk", filter=Q(status=TaskStatus.SENT)),
@@ -187,7 +187,7 @@ def requests(user) -> Requests | None:
     coordinating agency, or any agency a request is addressed to."""
     if not user.has_role(Role.COORDINATOR):
         return None
-    pending = intake.pending_coordination_requests(user)
+    pending = policy.pending_coordination_requests(user)
     counts = pending.aggregate(
         pending=Count("pk"),
         undecided=Count("pk", filter=Q(status=CoordinationStatus.REQUESTED)),
@@ -228,7 +228,7 @@ def coordinated_cases(user, today: datetime.date, days: int) -> Cases | None:
         mine.order_by().values_list("stage").annotate(n=Count("pk")).values_list("stage", "n")
     )
     team = cases.team_open_cases(user).count()
-    roles = cases.own_assignments(user)
+    roles = policy.own_assignments(user)
     horizon = today + datetime.timedelta(days=days)
     role_counts = roles.aggregate(
         assignments=Count("pk"), assignments_due=Count("pk", filter=Q(until__lte=horizon))

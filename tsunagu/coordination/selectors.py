@@ -13,7 +13,7 @@ from django.db.models import DateField, Exists, OuterRef, QuerySet, Subquery, Wh
 
 from tsunagu.access import policy
 
-from .models import Assignment, Case, Monitoring, PlanStatus, Stage, SupportPlan
+from .models import Case, Monitoring, PlanStatus, Stage, SupportPlan
 
 # Stages in which a confirmed plan is being carried out and reviewed (reminders.find_due).
 REVIEW_STAGES = (Stage.SUPPORT, Stage.MONITORING)
@@ -55,8 +55,3 @@ def team_open_cases(user) -> QuerySet[Case]:
         .open()
         .exclude(coordinating_agency_id__in=user.content_agency_ids())
     )
-
-
-def own_assignments(user) -> QuerySet[Assignment]:
-    """The roles (役割分担) of the user's agencies on confirmed plans of open cases."""
-    return Assignment.objects.in_force().for_agencies(user.content_agency_ids())

@@ -15,32 +15,14 @@ from django.db.models import F, QuerySet
 from tsunagu.access import policy
 
 from .models import (
-    UNANSWERED,
     Consultation,
-    CoordinationRequest,
-    CoordinationStatus,
     RecipientTask,
 )
-
-
-def unanswered_received_tasks(user) -> QuerySet[RecipientTask]:
-    """つなぐシート sent to the user's agencies and not answered (受け入れ/辞退) yet."""
-    return policy.received_referral_tasks(user).filter(status__in=UNANSWERED)
 
 
 def overdue_sent_tasks(user, today: datetime.date) -> QuerySet[RecipientTask]:
     """Tasks of the user's agencies' つなぐシート still unanswered after their 回答期限."""
     return policy.sent_referral_tasks(user).overdue(today)
-
-
-def pending_coordination_requests(user) -> QuerySet[CoordinationRequest]:
-    """支援依頼 addressed to the user's agencies (casework members) with no case opened yet:
-    waiting for 受理 or, once accepted, for the case to start (the /coordination/ list)."""
-    return CoordinationRequest.objects.filter(
-        to_agency_id__in=user.content_agency_ids(),
-        status__in=[CoordinationStatus.REQUESTED, CoordinationStatus.ACCEPTED],
-        case__isnull=True,
-    )
 
 
 def my_open_consultations(user) -> QuerySet[Consultation]:

@@ -44,12 +44,16 @@ def visible_sessions(user):
     agencies = _agency_ids(user)
     if not agencies:
         return MeetingSession.objects.none()
-    ids = MeetingSession.objects.filter(
+    rule = (
         Q(convener_id__in=agencies)
         | Q(body__convener_id__in=agencies)
         | Q(body__members__in=agencies)
         | Q(attendances__user=user)
-    ).values("pk")
+    )
+    coordinating = coordinating_municipality_ids(user)
+    if coordinating:  # those who run a body's sessions see them (decision 0010)
+        rule |= Q(body_id__in=_coordination_body_ids(coordinating))
+    ids = MeetingSession.objects.filter(rule).values("pk")
     return MeetingSession.objects.filter(pk__in=ids)
 
 

@@ -42,7 +42,9 @@ def department_staff(town):
 def test_the_coordinating_agency_runs_a_department_convened_coordination_meeting(
     coordinator, department_staff, case, town, regular
 ):
-    give_consent(case, coordinator, agencies=[town.owner_agency], bodies=[regular])
+    give_consent(
+        case, coordinator, agencies=[town.owner_agency, town.department], bodies=[regular]
+    )
     Case.objects.filter(pk=case.pk).update(stage=Stage.PLANNING)
     case.refresh_from_db()
     plan = coordination.start_plan(case=case, by=coordinator)
@@ -56,6 +58,7 @@ def test_the_coordinating_agency_runs_a_department_convened_coordination_meeting
         user=coordinator, session=session, kind="case", title="事例", case=case
     )
     transitions.set_status(user=coordinator, session=session, status="held")
+    actions.save_minutes(user=coordinator, session=session, text="協議した。")
     actions.record_decision(user=coordinator, agenda_item=item, kind="plan_approval", text="承認")
     plan.refresh_from_db()
     assert plan.status == PlanStatus.CONFIRMED and plan.approved_by == coordinator
@@ -82,3 +85,10 @@ def test_other_functions_stay_with_the_convener_and_the_members(
 @pytest.mark.parametrize("who", ["admin_coordinating", "auditor_coordinating", "partner"])
 def test_no_one_else_at_or_beside_the_coordinating_agency_gains_the_body(who, request, regular):
     assert not policy.can_manage_body(request.getfixturevalue(who), regular)
+
+
+def test_the_coordinating_agency_sees_the_sessions_it_runs(client, coordinator, regular):
+    session = actions.create_session(user=coordinator, body=regular, date=TODAY, place="会議室")
+    assert policy.visible_sessions(coordinator).filter(pk=session.pk).exists()
+    client.force_login(coordinator)
+    assert client.get(f"/meetings/sessions/{session.pk}/").status_code == 200
