@@ -52,8 +52,15 @@ class ConsultationForm(forms.Form):
     narrative = forms.CharField(label="相談内容", widget=forms.Textarea, required=False)
     urgency = forms.ChoiceField(label="緊急性", choices=Urgency.choices, initial=Urgency.MEDIUM)
     urgency_reason = forms.CharField(label="緊急性の理由", required=False)
+    # No answer is preselected: 同意あり opens the person to other agencies, so the
+    # counsellor says what the person said (or 未確認), never passes it over.
     consent_status = forms.ChoiceField(
-        label="関係機関への情報提供の同意", choices=ConsentStatus.choices
+        label="関係機関への情報提供の同意",
+        choices=[("", "選択してください"), *ConsentStatus.choices],
+        error_messages={
+            "required": "関係機関への情報提供について、本人の同意を「同意あり」「同意なし(拒否)」"
+            "「未確認」から選んでください。"
+        },
     )
     consent_agencies = forms.ModelMultipleChoiceField(
         Agency.objects.none(),
