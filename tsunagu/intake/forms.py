@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.forms.boundfield import BoundWidget
 from django.utils import timezone
 
 from tsunagu.access import policy
@@ -151,6 +152,25 @@ class ReferralForm(forms.Form):
             municipality_id=sender_agency.municipality_id
         ).exclude(pk=sender_agency.pk)
         self.fields["notes"].queryset = notes_queryset
+        self.consent: policy.ReferralConsent | None = None
+
+    def mark_consent(self, person, *, consultation=None) -> None:
+        """Ask the policy, once, which recipients the person's consent covers, so each box
+        shows 「同意の範囲内」/「同意の範囲外」 before sending (sending still asks again)."""
+        field = self.fields["recipients"]
+        assert isinstance(field, forms.ModelMultipleChoiceField) and field.queryset is not None
+        self.consent = policy.referral_consent(person, field.queryset, consultation=consultation)
+
+    def recipient_rows(self) -> list[tuple[BoundWidget, bool | None]]:
+        """Each recipient box with whether the consent covers it (None: no consent decision
+        on record, so nothing to mark; the sender's 「本人が共有に同意した内容」 stands)."""
+        rows = []
+        for box in self["recipients"]:
+            covered = None
+            if self.consent is not None and self.consent.recorded:
+                covered = int(str(box.data["value"])) in self.consent.covered
+            rows.append((box, covered))
+        return rows
 
 
 class DirectReferralForm(ReferralForm):
