@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from django.db.models import Q
 from django.utils import timezone
 
+from tsunagu.intake.models import ConsentStatus
 from tsunagu.lib.wareki import format_wareki
 
 from .models import Case, Consent, ConsentScope, Part
@@ -88,3 +89,53 @@ def cases_covering(case_ids, *, agency_ids, part: str, on: datetime.date | None 
         consent for consent, parts in scopes.values_list("consent_id", "parts") if part in parts
     }
     return {case_id for case_id, consent_id in current.items() if consent_id in opened}
+
+
+@dataclass(frozen=True)
+class ProposedScope:
+    """The ticks the consent form starts from, and where they come from (shown above it)."""
+
+    agencies: dict[int, list[str]]
+    bodies: dict[int, list[str]]
+    source: str = ""
+
+
+def proposed_scope(case: Case) -> ProposedScope:
+    """What the person is asked to confirm when a consent is recorded on ``case``.
+
+    Renewing (the latest consent on the case stands, current or expired): its scope as it
+    is, so the coordinator changes only what the person changes. After a withdrawal
+    nothing is ticked: the person said no, and every recipient is asked afresh.
+
+    The first consent starts from intake: the agencies the person named at the counter
+    (the source consultation's 同意の範囲(機関), when it says 同意あり), each with 基本情報
+    only. Intake asks about 関係機関への情報提供 — who the person is and what they came
+    about — before any assessment, plan or 支援経過 exists; it cannot stand for consent to
+    those parts, which the coordinator ticks with the person. The coordinating agency holds
+    the case and needs no row.
+    """
+    latest = case.consents.order_by("-given_on", "-pk").prefetch_related("scopes").first()
+    if latest is not None:
+        if latest.withdrawn_at is not None:
+            return ProposedScope({}, {})
+        agencies = {s.agency_id: list(s.parts) for s in latest.scopes.all() if s.agency_id}
+        bodies = {
+            s.meeting_body_id: list(s.parts) for s in latest.scopes.all() if s.meeting_body_id
+        }
+        return ProposedScope(
+            agencies, bodies, f"{format_wareki(latest.given_on)}の本人同意の範囲を選んであります。"
+        )
+    consultation = case.request.consultation if case.request is not None else None
+    if consultation is None or consultation.consent_status != ConsentStatus.GIVEN:
+        return ProposedScope({}, {})
+    named = consultation.consent_agencies.exclude(pk=case.coordinating_agency_id)
+    agencies = {pk: [Part.BASIC.value] for pk in named.values_list("pk", flat=True)}
+    if not agencies:
+        return ProposedScope({}, {})
+    received = format_wareki(timezone.localdate(consultation.received_at))
+    return ProposedScope(
+        agencies,
+        {},
+        f"相談受付({received})で本人が情報提供に同意した機関を、基本情報で選んであります。"
+        "アセスメント・支援プラン・支援経過は本人に確かめて選んでください。",
+    )

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
+
 from django import forms
+from django.db.models import Q, QuerySet
 
 from tsunagu.lib.forms import refuse_before, refuse_future
-from tsunagu.municipality.models import Agency, MeetingBody
+from tsunagu.municipality.models import Agency, BodyStatus, ConsentRule, MeetingBody
+from tsunagu.municipality.selectors import group_by_field
 
+from .consent import proposed_scope
 from .models import (
     ASSESSMENT_TEXT_FIELDS,
     CARE_FLAGS,
@@ -53,8 +59,39 @@ class MemberForm(forms.Form):
         )
 
 
+@dataclass(frozen=True)
+class ScopeRow:
+    """One row of the consent table: a recipient, its 「すべて」 box and its part boxes."""
+
+    recipient: Agency | MeetingBody
+    every: forms.BoundField  # 「すべて」
+    parts: forms.BoundField
+
+
+def consent_bodies(municipality_id: int, keep: Iterable[int] = ()) -> QuerySet[MeetingBody]:
+    """The meeting bodies a consent can name: those that may take a case under the
+    person's consent. A body for no individual cases (個別事例を扱わない) and a 支援会議
+    (法第106条の6, shares without consent) never ask for it; a concluded body meets no more.
+    Bodies in the consent being renewed (``keep``) stay, so a renewal drops none silently."""
+    standing = MeetingBody.objects.filter(status=BodyStatus.STANDING, in_profile=True).exclude(
+        consent_rule__in=[ConsentRule.NOT_APPLICABLE, ConsentRule.NOT_REQUIRED]
+    )
+    return MeetingBody.objects.filter(
+        Q(pk__in=standing) | Q(pk__in=list(keep)), municipality_id=municipality_id
+    ).order_by("order", "pk")
+
+
 class ConsentForm(forms.ModelForm):
-    """本人同意 with one row of part check boxes per agency and per meeting body."""
+    """本人同意 with its scope as one table: a row per agency (grouped by 分野) and per
+    meeting body, a column per part, and a 「すべて」 box per row.
+
+    「すべて」 means every part on the server, so the table works without JavaScript;
+    static/tsunagu/consent_scope.js only keeps the row's boxes in step with it. It starts
+    unticked even where every part is proposed: a user without the script who clears one
+    part must not be overruled by a ticked 「すべて」 they did not tick.
+    """
+
+    part_labels = Part.labels  # the table's columns
 
     class Meta:
         model = Consent
@@ -72,32 +109,50 @@ class ConsentForm(forms.ModelForm):
 
     def __init__(self, *args, case, **kwargs):
         super().__init__(*args, **kwargs)
-        self.scope_rows: list[tuple[str, object]] = []
-        for agency in agencies_of(case.municipality_id).exclude(pk=case.coordinating_agency_id):
-            self._add_scope_field(f"agency_{agency.pk}", agency)
-        for body in MeetingBody.objects.filter(municipality_id=case.municipality_id):
-            self._add_scope_field(f"body_{body.pk}", body)
+        self.proposed = proposed_scope(case)
+        agencies = (
+            agencies_of(case.municipality_id)
+            .exclude(pk=case.coordinating_agency_id)
+            .select_related("department")
+        )
+        self.scope_rows: list[tuple[str, Agency | MeetingBody]] = []
+        self.groups: list[tuple[str, list[ScopeRow]]] = []
+        for label, members in group_by_field(agencies, case.municipality_id):
+            rows = [
+                self._add_scope_row(f"agency_{a.pk}", a, self.proposed.agencies.get(a.pk))
+                for a in members
+            ]
+            self.groups.append((label, rows))
+        bodies = consent_bodies(case.municipality_id, keep=self.proposed.bodies)
+        self.body_rows = [
+            self._add_scope_row(f"body_{b.pk}", b, self.proposed.bodies.get(b.pk)) for b in bodies
+        ]
 
-    def _add_scope_field(self, name: str, recipient) -> None:
+    def _add_scope_row(self, name: str, recipient, proposed: list[str] | None) -> ScopeRow:
         self.fields[name] = forms.MultipleChoiceField(
             label=str(recipient),
             choices=Part.choices,
             required=False,
+            initial=proposed or [],
             widget=forms.CheckboxSelectMultiple,
         )
+        self.fields[f"{name}_all"] = forms.BooleanField(
+            label=f"{recipient}: すべて", required=False
+        )
         self.scope_rows.append((name, recipient))
+        return ScopeRow(recipient, self[f"{name}_all"], self[name])
 
     def clean(self):
         data = super().clean()
+        for name, _ in self.scope_rows:
+            if data.get(f"{name}_all"):
+                data[name] = list(Part.values)
         refuse_future(self, "given_on")
         refuse_before(self, "expires_on", "given_on", "同意日")
         return data
 
     def main_fields(self):
         return [self[name] for name in self.Meta.fields]
-
-    def scope_fields(self):
-        return [self[name] for name, _ in self.scope_rows]
 
     def scopes(self):
         """(agency, meeting_body, parts) for each recipient with at least one part ticked."""

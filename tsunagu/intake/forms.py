@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.forms.boundfield import BoundWidget
 from django.utils import timezone
 
 from tsunagu.access import policy
@@ -52,8 +53,15 @@ class ConsultationForm(forms.Form):
     narrative = forms.CharField(label="相談内容", widget=forms.Textarea, required=False)
     urgency = forms.ChoiceField(label="緊急性", choices=Urgency.choices, initial=Urgency.MEDIUM)
     urgency_reason = forms.CharField(label="緊急性の理由", required=False)
+    # No answer is preselected: 同意あり opens the person to other agencies, so the
+    # counsellor says what the person said (or 未確認), never passes it over.
     consent_status = forms.ChoiceField(
-        label="関係機関への情報提供の同意", choices=ConsentStatus.choices
+        label="関係機関への情報提供の同意",
+        choices=[("", "選択してください"), *ConsentStatus.choices],
+        error_messages={
+            "required": "関係機関への情報提供について、本人の同意を「同意あり」「同意なし(拒否)」"
+            "「未確認」から選んでください。"
+        },
     )
     consent_agencies = forms.ModelMultipleChoiceField(
         Agency.objects.none(),
@@ -144,6 +152,25 @@ class ReferralForm(forms.Form):
             municipality_id=sender_agency.municipality_id
         ).exclude(pk=sender_agency.pk)
         self.fields["notes"].queryset = notes_queryset
+        self.consent: policy.ReferralConsent | None = None
+
+    def mark_consent(self, person, *, consultation=None) -> None:
+        """Ask the policy, once, which recipients the person's consent covers, so each box
+        shows 「同意の範囲内」/「同意の範囲外」 before sending (sending still asks again)."""
+        field = self.fields["recipients"]
+        assert isinstance(field, forms.ModelMultipleChoiceField) and field.queryset is not None
+        self.consent = policy.referral_consent(person, field.queryset, consultation=consultation)
+
+    def recipient_rows(self) -> list[tuple[BoundWidget, bool | None]]:
+        """Each recipient box with whether the consent covers it (None: no consent decision
+        on record, so nothing to mark; the sender's 「本人が共有に同意した内容」 stands)."""
+        rows = []
+        for box in self["recipients"]:
+            covered = None
+            if self.consent is not None and self.consent.recorded:
+                covered = int(str(box.data["value"])) in self.consent.covered
+            rows.append((box, covered))
+        return rows
 
 
 class DirectReferralForm(ReferralForm):

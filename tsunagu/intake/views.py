@@ -270,6 +270,7 @@ def referral_create(request, pk):
     form = ReferralForm(
         request.POST or None, sender_agency=consultation.agency, notes_queryset=notes
     )
+    form.mark_consent(consultation.person, consultation=consultation)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -305,6 +306,7 @@ def referral_create_direct(request, person_id):
     if not policy.writable_agencies(request.user).exists():
         raise PermissionDenied("つなぐシートを送付できる所属機関がありません。")
     form = DirectReferralForm(request.POST or None, user=request.user, notes_queryset=None)
+    form.mark_consent(person)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

@@ -1,3 +1,4 @@
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -8,6 +9,7 @@ from .models import (
     Agency,
     Area,
     Delivery,
+    Field,
     MeetingBody,
     Municipality,
     PlanPillar,
@@ -222,3 +224,56 @@ def meeting_bodies(municipality: Municipality) -> QuerySet[MeetingBody]:
             ),
         )
     )
+
+
+def fields_of_agencies(municipality_id: int) -> dict[int, str]:
+    """分野 of each agency that delivers a programme with a stated field: its 1号 programme's
+    field first (the counter's own field), else the first field of its other programmes
+    (a 子育て支援センター in 3号 子ども). Agencies with none are absent: the profile says
+    nothing, and nothing is guessed. (The 年度実績 counts by 1号 field only:
+    reports.indicators.agency_fields.)"""
+    rows = (
+        Delivery.objects.filter(programme__municipality_id=municipality_id, agency__isnull=False)
+        .exclude(programme__field="")
+        .order_by("programme__project", "programme__order", "order")
+        .values_list("agency_id", "programme__field")
+    )
+    found: dict[int, str] = {}
+    for agency_id, field_name in rows:
+        found.setdefault(agency_id, field_name)
+    return found
+
+
+# Agencies without a stated field, by kind (a 支援関係機関 under its 所管課 comes before these).
+KIND_GROUPS = {
+    Agency.Kind.AGENCY: "その他の支援関係機関",
+    Agency.Kind.ORGANISATION: "運営法人",
+    Agency.Kind.DEPARTMENT: "所管課・部署",
+    Agency.Kind.PARTNER: "連携先(福祉分野外)",
+}
+
+
+def group_by_field(
+    agencies: Iterable[Agency], municipality_id: int
+) -> list[tuple[str, list[Agency]]]:
+    """``agencies`` (in their order) under headings a counsellor knows: the 分野
+    (介護・障がい・子ども・生活困窮・その他, ``fields_of_agencies``); where the profile states
+    no field, a 支援関係機関 goes under its 所管課 (小林市's profile names no fields, but
+    each centre's 課), and the rest by kind. Select ``department`` with the agencies."""
+    fields = fields_of_agencies(municipality_id)
+    groups: dict[tuple, tuple[str, list[Agency]]] = {}
+    for agency in agencies:
+        field_name = fields.get(agency.pk, "")
+        key: tuple
+        if field_name in Field.values:
+            label = "その他の分野" if field_name == Field.OTHER else f"{field_name}分野"
+            key = (0, Field.values.index(field_name), 0)
+        elif agency.kind == Agency.Kind.AGENCY and agency.department is not None:
+            department = agency.department
+            key, label = (1, department.order, department.pk), f"{department.name}の所管"
+        else:
+            kinds = list(KIND_GROUPS)
+            kind = Agency.Kind(agency.kind) if agency.kind in kinds else Agency.Kind.AGENCY
+            key, label = (2, kinds.index(kind), 0), KIND_GROUPS[kind]
+        groups.setdefault(key, (label, []))[1].append(agency)
+    return [groups[key] for key in sorted(groups)]

@@ -41,6 +41,7 @@ from tsunagu.access.policy.accounts import *  # noqa: F403  (its __all__)
 from tsunagu.access.policy.audit import *  # noqa: F403
 from tsunagu.access.policy.base import (
     REFUSED_ROUTES,
+    ReferralConsent,
     _agency_ids,
     acting_agency,
     can_act_for,
@@ -51,6 +52,7 @@ from tsunagu.access.policy.base import (
     is_read_only,
     latest_consent_decision,
     membership_agency,
+    referral_consent,
     referral_consent_refusal,
     survivor,
     writable_agencies,

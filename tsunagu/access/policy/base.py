@@ -4,6 +4,7 @@ agency, involvement, the coordinating agency and the person's consent to sharing
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
@@ -176,12 +177,41 @@ def referral_consent_refusal(
     recipient. No decision recorded anywhere leaves the sender's 「共有に同意した情報」 as
     the record of consent (a person page referral without a consultation).
     """
+    return _refusal(latest_consent_decision(person), recipients, consultation)
+
+
+@dataclass(frozen=True)
+class ReferralConsent:
+    """What the つなぐシート form shows before it is sent: the refusal that holds for every
+    recipient ('' when none), which recipients the consent covers, and whether any consent
+    decision is on record at all."""
+
+    refusal: str
+    covered: frozenset[int]
+    recorded: bool
+
+
+def referral_consent(
+    person: Person, recipients: Iterable[Agency], *, consultation: Consultation | None = None
+) -> ReferralConsent:
+    """``referral_consent_refusal`` asked for each recipient of a form at once (the person's
+    decision is read once), so the marks on the form and the refusal on sending agree."""
+    latest = latest_consent_decision(person)
+    return ReferralConsent(
+        refusal=_refusal(latest, [], consultation),
+        covered=frozenset(a.pk for a in recipients if not _refusal(latest, [a], consultation)),
+        recorded=latest is not None or consultation is not None,
+    )
+
+
+def _refusal(
+    latest: ConsentDecision | None, recipients: list[Agency], consultation: Consultation | None
+) -> str:
     if consultation is not None:
         if consultation.consent_status == ConsentStatus.REFUSED:
             return REFUSED_ROUTES
         if consultation.consent_status == ConsentStatus.NOT_ASKED:
             return "関係機関への情報提供について、本人の同意を確認してから送付してください。"
-    latest = latest_consent_decision(person)
     if latest is None:
         return ""
     if latest.refused:
