@@ -1,12 +1,15 @@
 """Placing things in the municipality's 圏域 (areas), for apps that count or place records
-by area (outreach, resources, reports)."""
+by area (outreach, resources, reports) and lists that filter by it (``in_area``)."""
 
 from __future__ import annotations
 
 import unicodedata
 from collections.abc import Callable
+from functools import reduce
+from operator import or_
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, F, Q, QuerySet, Value
+from django.db.models.functions import Coalesce, NullIf, Replace
 
 from .models import Area, Municipality
 
@@ -32,6 +35,93 @@ def area_for_address(municipality: Municipality, address: str) -> Area | None:
                 if best is None or key > best[:2]:
                     best = (*key, area)
     return best[2] if best else None
+
+
+# --- filtering a list by area ---------------------------------------------------------------
+# A list filtered by 圏域 (相談受付一覧, 事例一覧) asks the rule of ``area_for_address`` as one
+# SQL condition on the address column: placing each row in Python would read every address
+# the user may see before the first page could be cut, and storing an area on each record
+# would go stale whenever the profile's towns change. The condition is exact for the
+# longest-match rule; two areas listing the very same town at the same depth (a profile
+# error) both get the address, where area_for_address picks the first.
+
+WIDE = str.maketrans({chr(c): chr(c + 0xFEE0) for c in range(0x21, 0x7F)})
+
+
+def area_choices(municipality_id: int | None) -> list[tuple[int, str]]:
+    """The profile's areas depth-first (parents before their children), each name indented
+    by its depth, for a select (one query)."""
+    if municipality_id is None:
+        return []
+    areas = list(
+        Area.objects.filter(municipality_id=municipality_id, in_profile=True).order_by(
+            "level__depth", "order"
+        )
+    )
+    children: dict[int | None, list[Area]] = {}
+    for area in areas:
+        children.setdefault(area.parent_id, []).append(area)
+    known = {a.pk for a in areas}
+    rows: list[tuple[int, str]] = []
+
+    def walk(area: Area, depth: int) -> None:
+        rows.append((area.pk, "\u3000" * depth + area.name))
+        for child in children.get(area.pk, []):
+            walk(child, depth + 1)
+
+    for area in areas:
+        if area.parent_id not in known:
+            walk(area, 0)
+    return rows
+
+
+def _written_forms(municipality: Municipality, town: str) -> set[str]:
+    """The ways an address may begin with ``town``: after nothing, the prefecture, the
+    municipality's name or both (as area_for_address strips them), in the NFKC form and
+    with its ASCII letters and digits full-width."""
+    prefecture, name = _plain(municipality.prefecture or ""), _plain(municipality.name or "")
+    heads = {"", prefecture, name, prefecture + name}
+    return {form for head in heads for form in (head + town, (head + town).translate(WIDE))}
+
+
+def in_area(rows: QuerySet, area: Area, *addresses: str) -> QuerySet:
+    """Of ``rows``, those whose address places them in ``area`` or an area below it, by
+    area_for_address's rule: the first non-empty of the ``addresses`` columns (e.g. the
+    household's, then the person's), whitespace ignored, must begin with a town of the
+    subtree, and no longer town of an area outside it may match (「港町三丁目」 of 東地区
+    takes the address from 北地区's 「港町」). One condition, no extra query per row."""
+    municipality = area.municipality
+    areas = list(municipality.areas.filter(in_profile=True).select_related("level"))
+    inside, frontier = {area.pk}, [area.pk]
+    while frontier:
+        frontier = [a.pk for a in areas if a.parent_id in frontier and a.pk not in inside]
+        inside.update(frontier)
+    towns = [
+        (_plain(town), a.level.depth, a.pk in inside)
+        for a in areas
+        for town in a.towns
+        if _plain(town)
+    ]
+
+    def starts(town: str) -> Q:
+        forms = sorted(_written_forms(municipality, town))
+        return reduce(or_, (Q(area_address__startswith=form) for form in forms))
+
+    conditions = []
+    for town, depth, is_inside in towns:
+        if not is_inside:
+            continue
+        here = starts(town)
+        for other, other_depth, other_inside in towns:
+            longer = (len(other), other_depth) > (len(town), depth)
+            if not other_inside and longer and other.startswith(town):
+                here &= ~starts(other)
+        conditions.append(here)
+    if not conditions:  # no town anywhere in the subtree: nothing can be placed in it
+        return rows.none()
+    address = Coalesce(*(NullIf(F(column), Value("")) for column in addresses), Value(""))
+    plain = Replace(Replace(address, Value(" "), Value("")), Value("\u3000"), Value(""))
+    return rows.alias(area_address=plain).filter(reduce(or_, conditions))
 
 
 def counts_by_area(records: QuerySet, area_field: str = "area") -> dict[int, int]:
