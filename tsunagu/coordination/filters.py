@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 from django.db.models import QuerySet
 
@@ -10,7 +12,7 @@ from tsunagu.accounts.models import User
 from tsunagu.municipality.areas import area_choices
 from tsunagu.people.search import RecordFilterForm
 
-from .models import Stage
+from .models import CaseQuerySet, Stage
 
 # The stages of a case in progress; 終結 has its own tab.
 OPEN_STAGES = [(value, label) for value, label in Stage.choices if value != Stage.CLOSED]
@@ -53,13 +55,13 @@ class CaseFilterForm(RecordFilterForm):
 
     def narrow_state(self, rows: QuerySet, state: str) -> QuerySet:
         if state == "open":
-            return rows.open()
+            return cast(CaseQuerySet, rows).open()
         if state == "closed":
             return rows.filter(stage=Stage.CLOSED)
         return rows
 
     def narrow_agency(self, rows: QuerySet, agency_id: int) -> QuerySet:
-        return rows.with_agency(agency_id)
+        return cast(CaseQuerySet, rows).with_agency(agency_id)
 
     def naming_person(self, rows: QuerySet) -> QuerySet:
         return policy.cases_naming_person(self.user, rows)

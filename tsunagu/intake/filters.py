@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.db.models import QuerySet
 
 from tsunagu.access import policy
+from tsunagu.intake.models import ConsultationQuerySet
 from tsunagu.municipality.areas import area_choices
 from tsunagu.people.search import RecordFilterForm
 
@@ -32,7 +35,7 @@ class ConsultationFilterForm(RecordFilterForm):
 
     def narrow_state(self, rows: QuerySet, state: str) -> QuerySet:
         if state == "open":
-            return rows.open()
+            return cast(ConsultationQuerySet, rows).open()
         if state == "closed":
             return rows.filter(closed_at__isnull=False)
         return rows

@@ -12,6 +12,7 @@ and no input is a 500. A filter with an error is left out and the page says so.
 from __future__ import annotations
 
 import datetime
+from typing import cast
 
 from django import forms
 from django.db.models import Q, QuerySet
@@ -157,7 +158,7 @@ class RecordFilterForm(forms.Form):
         self.query = data
         self.fields["since"].label = f"{self.period_label}(から)"
         self.fields["until"].label = f"{self.period_label}(まで)"
-        self.fields["state"].choices = self.states
+        cast(forms.ChoiceField, self.fields["state"]).choices = self.states
         self.worker_choices = [(ME, "自分"), *((u.pk, str(u)) for u in workers)]
         self.agency_choices = [(a.pk, a.name) for a in agencies]
         self.area_choices = list(areas)
