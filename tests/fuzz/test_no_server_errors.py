@@ -89,13 +89,14 @@ def _form_fields() -> list[str]:
     for config in apps.get_app_configs():
         if not config.name.startswith("tsunagu."):
             continue
-        try:
-            module = importlib.import_module(f"{config.name}.forms")
-        except ModuleNotFoundError:
-            continue
-        for value in vars(module).values():
-            if isinstance(value, type) and issubclass(value, forms.BaseForm):
-                names.update(value.base_fields)
+        for kind in ("forms", "filters"):  # filters: the GET forms of the record lists
+            try:
+                module = importlib.import_module(f"{config.name}.{kind}")
+            except ModuleNotFoundError:
+                continue
+            for value in vars(module).values():
+                if isinstance(value, type) and issubclass(value, forms.BaseForm):
+                    names.update(value.base_fields)
     return sorted(names)
 
 

@@ -12,7 +12,7 @@ import datetime
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from tsunagu.intake.models import ContactNote
@@ -37,6 +37,11 @@ class Stage(models.TextChoices):
 class CaseQuerySet(models.QuerySet):
     def open(self):
         return self.exclude(stage=Stage.CLOSED)
+
+    def with_agency(self, agency_id: int):
+        """Cases ``agency_id`` holds or is on the team of now (事例一覧's 機関 filter)."""
+        on_team = CaseMember.objects.current().filter(case=OuterRef("pk"), agency_id=agency_id)
+        return self.filter(Q(coordinating_agency_id=agency_id) | Exists(on_team))
 
 
 class Case(models.Model):

@@ -18,7 +18,7 @@ from tsunagu.lib.lists import head
 from tsunagu.lib.redirects import redirect_next
 from tsunagu.outreach import selectors as outreach
 
-from . import actions, diff, ecomap, forms, transitions
+from . import actions, diff, ecomap, filters, forms, transitions
 from .actions import CaseError, ScopeInput, StalePlan
 from .models import (
     Assessment,
@@ -29,6 +29,8 @@ from .models import (
     Stage,
     SupportPlan,
 )
+
+PAGE_SIZE = 50
 
 
 def _refused(request, error: CaseError, case: Case):
@@ -41,12 +43,14 @@ def _refused(request, error: CaseError, case: Case):
 
 @login_required
 def case_list(request):
+    visible = policy.visible_cases(request.user)
+    form = filters.CaseFilterForm(request.GET, user=request.user, cases=visible)
     cases = (
-        policy.visible_cases(request.user)
+        form.narrow(visible)
         .select_related("focus_person", "coordinator", "lead_agency")
         .order_by("-opened_at", "-pk")
     )
-    page = Paginator(cases, 50).get_page(request.GET.get("page"))
+    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
     policy.label_cases(request.user, page)
     incoming = list(
         policy.pending_coordination_requests(request.user)
@@ -64,8 +68,13 @@ def case_list(request):
         "coordination.case",
         purpose="事例一覧",
         person_ids=sorted(set(shown)),
+        query=form.audit_query(),
     )
-    return render(request, "coordination/case_list.html", {"page": page, "incoming": incoming})
+    return render(
+        request,
+        "coordination/case_list.html",
+        {"page": page, "incoming": incoming, "form": form},
+    )
 
 
 @login_required

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from tsunagu.access import audit, policy
-from tsunagu.intake import actions, exports, stats, transitions
+from tsunagu.intake import actions, exports, filters, stats, transitions
 from tsunagu.intake.forms import (
     CandidateQueryForm,
     ConsultationForm,
@@ -66,12 +66,8 @@ def _municipality(user):
 
 @login_required
 def consultation_list(request):
-    # Opens on 受付中: an agency's whole history (hundreds of thousands of rows in a city)
-    # is one link away, not counted on every visit.
-    show_all = request.GET.get("state") == "all"
-    rows = policy.visible_consultations(request.user)
-    if not show_all:
-        rows = rows.open()
+    form = filters.ConsultationFilterForm(request.GET, user=request.user)
+    rows = form.narrow(policy.visible_consultations(request.user))
     rows = rows.select_related("agency", "staff", "person").only(
         "received_at",
         "urgency",
@@ -89,12 +85,9 @@ def consultation_list(request):
         "intake.consultation",
         count=len(page.object_list),
         person_ids=[c.person_id for c in page.object_list],
+        query=form.audit_query(),
     )
-    return render(
-        request,
-        "intake/consultation_list.html",
-        {"page": page, "show_all": show_all},
-    )
+    return render(request, "intake/consultation_list.html", {"page": page, "form": form})
 
 
 def _candidates(request, query: CandidateQueryForm):

@@ -1,12 +1,13 @@
 """Placing things in the municipality's 圏域 (areas), for apps that count or place records
-by area (outreach, resources, reports).
+by area (outreach, resources, reports) and lists that filter by it (``in_area``).
 
 An address is placed by one rule, written once in ``address_prefixes``: the area whose
 町名/地区名 (``Area.towns``) begins the address — bare, or after the prefecture, the
 municipality's name, or both — with spaces ignored; the longest town name wins (so
 「本町二丁目」 beats 「本町」), then the deeper area. ``area_for_address`` applies it to one
 address in Python; ``address_area_case`` is the same list as one SQL ``CASE`` for
-aggregates (the 年度実績 counts by 圏域 in one query).
+aggregates (the 年度実績 counts by 圏域 in one query), ``in_area`` as one SQL condition
+for lists.
 """
 
 from __future__ import annotations
@@ -14,8 +15,8 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Callable
 
-from django.db.models import Case, CharField, Count, F, QuerySet, Value, When
-from django.db.models.functions import Replace
+from django.db.models import Case, CharField, Count, F, IntegerField, QuerySet, Value, When
+from django.db.models.functions import Coalesce, NullIf, Replace
 from django.db.models.lookups import StartsWith
 
 from .models import Area, Municipality
@@ -66,19 +67,85 @@ def area_for_address(municipality: Municipality, address: str) -> Area | None:
     )
 
 
+def _plain_address(*address_fields: str):
+    """The first non-empty of ``address_fields`` (e.g. the household's address, then the
+    person's) with its spaces removed, as a SQL expression."""
+    if len(address_fields) == 1:
+        address = F(address_fields[0])
+    else:
+        address = Coalesce(*(NullIf(F(f), Value("")) for f in address_fields), Value(""))
+    for space in SPACES:
+        address = Replace(address, Value(space), Value(""))
+    return address
+
+
+def _area_case(municipality: Municipality, address, then, default, output_field):
+    whens = [
+        When(StartsWith(address, prefix), then=Value(then(area)))
+        for prefix, area in address_prefixes(municipality)
+    ]
+    return Case(*whens, default=default, output_field=output_field) if whens else None
+
+
 def address_area_case(municipality: Municipality, address_field: str, default: str):
     """The area name of the address in ``address_field`` (a path such as
     ``person__address``) as a SQL ``CASE`` for annotating and grouping, by the same rule as
     ``area_for_address``; ``default`` where no town matches. None when the profile lists
     no towns."""
-    address: F | Replace = F(address_field)
-    for space in SPACES:
-        address = Replace(address, Value(space), Value(""))
-    whens = [
-        When(StartsWith(address, prefix), then=Value(area.name))
-        for prefix, area in address_prefixes(municipality)
-    ]
-    return Case(*whens, default=Value(default), output_field=CharField()) if whens else None
+    address = _plain_address(address_field)
+    return _area_case(municipality, address, lambda a: a.name, Value(default), CharField())
+
+
+# --- filtering a list by area ---------------------------------------------------------------
+# A list filtered by 圏域 (相談受付一覧, 事例一覧) asks the same rule as one SQL condition on
+# the address column: placing each row in Python would read every address the user may see
+# before the first page could be cut, and storing an area on each record would go stale
+# whenever the profile's towns change.
+
+
+def area_choices(municipality_id: int | None) -> list[tuple[int, str]]:
+    """The profile's areas depth-first (parents before their children), each name indented
+    by its depth, for a select (one query)."""
+    if municipality_id is None:
+        return []
+    areas = list(
+        Area.objects.filter(municipality_id=municipality_id, in_profile=True).order_by(
+            "level__depth", "order"
+        )
+    )
+    children: dict[int | None, list[Area]] = {}
+    for area in areas:
+        children.setdefault(area.parent_id, []).append(area)
+    known = {a.pk for a in areas}
+    rows: list[tuple[int, str]] = []
+
+    def walk(area: Area, depth: int) -> None:
+        rows.append((area.pk, "\u3000" * depth + area.name))
+        for child in children.get(area.pk, []):
+            walk(child, depth + 1)
+
+    for area in areas:
+        if area.parent_id not in known:
+            walk(area, 0)
+    return rows
+
+
+def in_area(rows: QuerySet, area: Area, *address_fields: str) -> QuerySet:
+    """Of ``rows``, those whose address (the first non-empty of ``address_fields``) places
+    them in ``area`` or an area below it, by the rule of ``address_prefixes``: the first
+    matching prefix decides, so 「港町三丁目」 of 東地区 takes the address from 北地区's
+    「港町」. One condition, no extra query per row."""
+    municipality = area.municipality
+    areas = list(municipality.areas.filter(in_profile=True).values_list("pk", "parent_id"))
+    inside, frontier = {area.pk}, [area.pk]
+    while frontier:
+        frontier = [pk for pk, parent in areas if parent in frontier and pk not in inside]
+        inside.update(frontier)
+    address = _plain_address(*address_fields)
+    placed = _area_case(municipality, address, lambda a: a.pk, None, IntegerField())
+    if placed is None:  # no town anywhere: nothing can be placed in an area
+        return rows.none()
+    return rows.alias(address_area_id=placed).filter(address_area_id__in=inside)
 
 
 def counts_by_area(records: QuerySet, area_field: str = "area") -> dict[int, int]:

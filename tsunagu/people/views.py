@@ -31,29 +31,13 @@ from tsunagu.people.forms import (
     SearchForm,
 )
 from tsunagu.people.models import Person
+from tsunagu.people.search import name_filter
 
 PAGE_SIZE = 20
 CANDIDATE_FIELDS = ("family_name", "given_name", "family_kana", "given_kana", "birth_date")
 
 
 # --- search -------------------------------------------------------------------------------
-
-
-def _name_filter(q: str) -> Q:
-    """Every whitespace-separated term must begin the family or given name, in kanji or kana
-    (前方一致): 「やま」 finds 山田 and 山本. Prefix matching is what the name indexes can
-    answer at city scale; a substring anywhere in the name would scan every record."""
-    condition = Q()
-    for term in q.split():
-        try:
-            kana = to_katakana(term)
-        except KanaError:
-            kana = ""
-        term_q = Q(family_name__startswith=term) | Q(given_name__startswith=term)
-        if kana:
-            term_q |= Q(family_kana__startswith=kana) | Q(given_kana__startswith=kana)
-        condition &= term_q
-    return condition
 
 
 def _exact_identity(q: str, birth_date) -> Q | None:
@@ -85,7 +69,7 @@ def search(request):
     context: dict = {"form": form}
     if form.is_valid():
         q, birth_date = form.cleaned_data["q"].strip(), form.cleaned_data["birth_date"]
-        rows = policy.visible_persons(request.user).filter(_name_filter(q))
+        rows = policy.visible_persons(request.user).filter(name_filter(q))
         if birth_date:
             rows = rows.filter(birth_date=birth_date)
         rows = rows.select_related("registered_by").order_by("family_kana", "given_kana", "pk")

@@ -11,7 +11,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from tsunagu.access.models import Involvement
-from tsunagu.accounts.models import READ_ONLY
+from tsunagu.accounts.models import NO_CONTENT, READ_ONLY, Membership, User
 from tsunagu.coordination.models import Consent
 from tsunagu.intake.models import ConsentStatus, Consultation
 from tsunagu.municipality.models import Agency, Municipality
@@ -38,6 +38,27 @@ def writable_agencies(user) -> QuerySet[Agency]:
     return Agency.objects.filter(pk__in=_agency_ids(user)).order_by("name")
 
 
+def content_agencies(user) -> list[Agency]:
+    """The agencies whose records ``user`` reads (casework memberships), read-only users
+    included: the choices of a list's 機関 filter, which can only narrow what they see.
+    Read from the memberships already loaded for the policy (no query)."""
+    ids = _agency_ids(user)
+    agencies = {m.agency_id: m.agency for m in user.active_memberships() if m.agency_id in ids}
+    return sorted(agencies.values(), key=lambda a: (a.name, a.pk))
+
+
+def colleagues(user) -> QuerySet[User]:
+    """Everyone who works, or worked, in a casework role at one of ``user``'s casework
+    agencies: the choices of a list's 担当者 filter (names only, no content). Memberships
+    since ended still count, as their records stay on the lists."""
+    casework = Membership.objects.filter(agency_id__in=_agency_ids(user)).exclude(
+        role__in=NO_CONTENT
+    )
+    return User.objects.filter(pk__in=casework.values("user_id")).order_by(
+        "display_name", "username"
+    )
+
+
 def can_act_for(user, agency_id: int | None) -> bool:
     """May ``user`` record work as ``agency_id`` (a casework member, not read-only)?"""
     return agency_id in _agency_ids(user) and not is_read_only(user)
@@ -55,6 +76,14 @@ def membership_agency(user) -> Agency | None:
     meeting or signed a pledge: it names them and grants no content."""
     memberships = sorted(user.active_memberships(), key=lambda m: m.agency_id)
     return memberships[0].agency if memberships else None
+
+
+def home_municipality_id(user) -> int | None:
+    """``home_municipality``'s id, from the memberships already loaded (no query)."""
+    if user is None or not user.is_authenticated:
+        return None
+    memberships = sorted(user.active_memberships(), key=lambda m: m.agency_id)
+    return memberships[0].agency.municipality_id if memberships else None
 
 
 def home_municipality(user) -> Municipality | None:

@@ -9,9 +9,11 @@ consent opens to them (consent_covers). Everyone else gets 404. Whoever may not 
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery, TextField
+from django.db.models.functions import Cast
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from tsunagu.access.policy.base import _agency_ids, can_act_for, is_read_only
 from tsunagu.coordination.consent import cases_covering, consent_covers
@@ -21,6 +23,7 @@ from tsunagu.coordination.models import (
     Case,
     CaseMember,
     Consent,
+    ConsentScope,
     Part,
     Reminder,
     SupportPlan,
@@ -121,6 +124,33 @@ def label_cases(user, cases):
             why = "同意撤回のため" if case.pk in withdrawn else "本人同意の範囲外のため"
             case.display_title = f"事例 #{case.pk}({why}氏名非表示)"
     return cases
+
+
+def cases_naming_person(user, cases: QuerySet[Case]) -> QuerySet[Case]:
+    """Of ``cases``, those ``user`` sees with the person's name: ``label_cases``'s rule as one
+    query (held by their agency, or a team case whose current consent opens 基本情報 to one
+    of their agencies). A list filtered by the person's name or address narrows to these,
+    so a search never tells whose a neutrally titled case is."""
+    agencies = _agency_ids(user)
+    if not agencies:
+        return cases.none()
+    today = timezone.localdate()
+    current = (  # Case.current_consent, for the case of the outer query
+        Consent.objects.filter(
+            case_id=OuterRef(OuterRef("pk")), withdrawn_at__isnull=True, given_on__lte=today
+        )
+        .filter(Q(expires_on__isnull=True) | Q(expires_on__gte=today))
+        .order_by("-given_on", "-pk")
+        .values("pk")[:1]
+    )
+    # ``parts`` is a JSON list; its text holds each part quoted on SQLite and PostgreSQL
+    # alike (JSON ``contains`` on a list is not available on SQLite).
+    opens_basic = ConsentScope.objects.alias(parts_text=Cast("parts", TextField())).filter(
+        consent_id=Subquery(current),
+        agency_id__in=agencies,
+        parts_text__contains=f'"{Part.BASIC.value}"',
+    )
+    return cases.filter(Q(coordinating_agency_id__in=agencies) | Exists(opens_basic))
 
 
 def get_case_or_404(user, pk, *, part: str | None = None) -> Case:

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from tsunagu.intake import actions
 from tsunagu.intake.models import Channel, ConsentStatus, Consulter, Urgency
+from tsunagu.municipality.models import Area, AreaLevel
 
 
 def details(**overrides) -> actions.ConsultationDetails:
@@ -24,3 +25,24 @@ def details(**overrides) -> actions.ConsultationDetails:
     )
     values.update(overrides)
     return actions.ConsultationDetails(**values)
+
+
+def town_areas(municipality) -> dict[str, Area]:
+    """A small 圏域 tree: テスト町全域 over 北地区 (本町), 東地区 (本町三丁目: the longer town
+    name takes 本町三丁目 from 北地区) and 南地区 (南町)."""
+    whole_level = AreaLevel.objects.create(municipality=municipality, depth=0, name="町全域")
+    district = AreaLevel.objects.create(municipality=municipality, depth=1, name="地区")
+    whole = Area.objects.create(municipality=municipality, level=whole_level, name="テスト町全域")
+    areas = {"全域": whole}
+    for order, (name, towns) in enumerate(
+        [("北地区", ["本町"]), ("東地区", ["本町三丁目"]), ("南地区", ["南町"])]
+    ):
+        areas[name] = Area.objects.create(
+            municipality=municipality,
+            level=district,
+            name=name,
+            parent=whole,
+            towns=towns,
+            order=order,
+        )
+    return areas

@@ -436,7 +436,8 @@ def test_inbox_shows_the_newest_twenty_of_a_list_and_links_to_the_rest(
     shown = [c for c in [consultation, *later] if f'href="/intake/{c.pk}/"' in section]
     assert len(shown) == 20 and consultation not in shown
     assert "新しい 20 件を表示しています" in body
-    assert f'href="{reverse("intake:consultation_list")}"' in section.split("新しい 20 件")[1]
+    more = f'href="{reverse("intake:consultation_list")}?worker=me"'  # mine, filtered
+    assert more in section.split("新しい 20 件")[1]
 
 
 def test_inbox_signals_open_consultations_elsewhere_in_the_household(

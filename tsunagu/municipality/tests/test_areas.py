@@ -18,15 +18,17 @@ from tsunagu.municipality.actions import load_profile
 from tsunagu.municipality.areas import (
     address_area_case,
     address_prefixes,
+    area_choices,
     area_for_address,
     counts_by_area,
+    in_area,
     register_area_count,
     registered_counts,
     rollup,
 )
 from tsunagu.municipality.models import Agency, Area, Delivery, MeetingBody
 from tsunagu.municipality.profile import ProfileInvalid
-from tsunagu.people.models import Person
+from tsunagu.people.models import Household, Person
 from tsunagu.resources.models import Organization
 
 FIXTURE = Path(__file__).parent / "fixtures" / "minato.yaml"
@@ -88,6 +90,41 @@ def test_levels_and_areas_form_a_tree(minato):
 def test_area_for_address_matches_the_longest_town_prefix(minato, address, expected):
     area = area_for_address(minato, address)
     assert (area.name if area else None) == expected
+
+
+PLACED = [
+    "港町1-2-3",
+    "鳥取県みなと町港町三丁目5",
+    "みなと町 南町 10",
+    "鳥取県　みなと町　北町2",
+    "港町三丁目",
+    "ｍｉｎａｔｏ",
+    "西町1",
+    "",
+]
+
+
+def test_in_area_places_addresses_as_area_for_address_does(minato):
+    """The list filter's one SQL condition agrees with area_for_address for every area,
+    the areas below it included."""
+    for address in PLACED:
+        Household.objects.create(municipality=minato, address=address)
+    households = Household.objects.filter(municipality=minato)
+    for area in minato.areas.filter(in_profile=True):
+        under = set(Area.objects.under(area).values_list("pk", flat=True))
+        expected = {
+            address
+            for address in PLACED
+            if (placed := area_for_address(minato, address)) is not None and placed.pk in under
+        }
+        found = set(in_area(households, area, "address").values_list("address", flat=True))
+        assert found == expected, area.name
+
+
+def test_area_choices_list_parents_before_their_children(minato):
+    names = [label for _, label in area_choices(minato.pk)]
+    assert names == ["みなと町全域", "\u3000北地区", "\u3000南地区", "\u3000東地区"]
+    assert area_choices(None) == []
 
 
 def test_agencies_sites_programmes_and_deliveries_name_their_areas(minato):
