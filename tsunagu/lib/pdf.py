@@ -33,6 +33,10 @@ def drawable() -> frozenset[int]:
     from fontTools.ttLib import TTCollection, TTFont
 
     points: set[int] = set()
+    if not Path(FONT_FILES[0]).exists():
+        # Without the CJK face every Japanese character would count as undrawable; leave the
+        # text to WeasyPrint rather than print a page of 〓.
+        return frozenset()
     for name in FONT_FILES:
         path = Path(name)
         if not path.exists():
