@@ -243,7 +243,7 @@ def _score(earned: int, possible: int) -> int:
 
 
 def _slots(needs: Needs, offer: OfferFacts) -> int:
-    return bin(needs.days & offer.days).count("1") * bin(needs.bands & offer.bands).count("1")
+    return (needs.days & offer.days).bit_count() * (needs.bands & offer.bands).bit_count()
 
 
 def fit(needs: Needs, offer: OfferFacts) -> Fit:
@@ -273,12 +273,14 @@ def rank(
     score, closeness to what the person wrote and shared slots; remaining ties keep the
     given order. Every offer is scored; only those returned are explained."""
     possible = possible_points(needs)
+    # One scan of each text for any of the person's pieces; most texts have none.
+    any_word = re.compile("|".join(map(re.escape, sorted(needs.words)))) if needs.words else None
     keyed = []
     for n, offer in enumerate(offers):
         blocked = bool(blocked_reason(needs, offer))
         if blocked and not include_blocked:
             continue
-        near = closeness(needs, offer) if needs.words else 0
+        near = closeness(needs, offer) if any_word and any_word.search(offer.text) else 0
         score = _score(_earned(needs, offer, near), possible)
         keyed.append((blocked, -score, -near, -_slots(needs, offer), n, offer))
     best = heapq.nsmallest(limit, keyed) if limit is not None else sorted(keyed)

@@ -1,8 +1,8 @@
 """Reading offers for matching and for the directory (the database side of matching.py).
 
 Matching reads the offers of the municipality as plain tuples (only the columns scoring
-needs) and the current placements per offer in one grouped query, then scores them in
-Python: 5,000 offers are scored in a few milliseconds (BENCHMARKS.md, 参加支援).
+needs, kept per process until they change: ``offer_rows``) and the current placements per
+offer in one grouped query, then scores them in Python (BENCHMARKS.md, 参加支援).
 """
 
 from __future__ import annotations
@@ -10,9 +10,12 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, Max, Q, Sum
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 
 from tsunagu.municipality.models import Area
+from tsunagu.resources.models import Organization
 
 from . import matching
 from .models import Offer, OfferKind, ParticipationRecord, Placement
@@ -89,14 +92,53 @@ class Match:
     fit: matching.Fit
 
 
-def offer_facts(offers, area_names: dict[int, str], taken: dict[int, int]):
-    """OfferFacts per offer, built positionally (FACT_COLUMNS is OfferFacts' field order):
-    this runs 5,000 times per search."""
+def offer_facts(rows, area_names: dict[int, str], taken: dict[int, int]):
+    """OfferFacts per offer row (FACT_COLUMNS then TEXT_COLUMNS), built positionally
+    (FACT_COLUMNS is OfferFacts' field order): this runs 5,000 times per search."""
     width = len(FACT_COLUMNS)
-    for row in offers.values_list(*FACT_COLUMNS, *TEXT_COLUMNS):
-        text = " ".join(row[width:])
+    for row in rows:
+        text = " ".join(t or "" for t in row[width:])
         facts: list = [*row[:width], taken.get(row[0], 0), area_names.get(row[4], ""), text]
         yield matching.OfferFacts(*facts)
+
+
+# --- the offers of a municipality, read once per change ----------------------------------
+# A search scores every active offer of the municipality, so reading them (5,000 rows with
+# their texts) was half its cost. Each process keeps the rows per municipality with a
+# freshness token read in one small query before every search: the offers' and hosts'
+# count, highest id and the sum of their versions. Every change of an offer or a host goes
+# through its optimistic lock (version + 1; the HSDS import bumps it too), a new one raises
+# the count and a deleted one lowers it, so a changed token means re-reading. Placements
+# (who takes part now) and area names are read on every search, never kept.
+_ROWS: dict[int, tuple[tuple, list[tuple]]] = {}
+AREA, KIND, REMOTE = (FACT_COLUMNS.index(name) for name in ("area_id", "kind", "remote"))
+
+
+def _freshness(municipality_id: int) -> tuple:
+    offers = Offer.objects.filter(municipality_id=municipality_id)
+    hosts = Organization.objects.filter(municipality_id=municipality_id)
+    token = offers.aggregate(n=Count("pk"), last=Max("pk"), v=Sum("version"))
+    token |= hosts.aggregate(hosts=Count("pk"), host_v=Sum("version"))
+    return tuple(sorted(token.items()))
+
+
+def offer_rows(municipality_id: int) -> list[tuple]:
+    """The active offers of the municipality as matching reads them."""
+    token = _freshness(municipality_id)
+    kept = _ROWS.get(municipality_id)
+    if kept is not None and kept[0] == token:
+        return kept[1]
+    offers = Offer.objects.active().filter(municipality_id=municipality_id)
+    rows = list(offers.values_list(*FACT_COLUMNS, *TEXT_COLUMNS))
+    _ROWS[municipality_id] = (token, rows)
+    return rows
+
+
+@receiver([post_save, post_delete], sender=Offer)
+@receiver([post_save, post_delete], sender=Organization)
+def _forget_rows(**kwargs) -> None:
+    """Saves in this process (tests reuse ids after a rollback on SQLite) drop the rows."""
+    _ROWS.clear()
 
 
 def match_offers(
@@ -108,44 +150,23 @@ def match_offers(
     kind: str = "",
     show_blocked: bool = False,
 ) -> list[Match]:
-    """The best offers for the record's needs, with their explanations."""
+    """The best offers for the record's needs, with their explanations. Offers the person
+    cannot take (age, schedule, no free place) are left out unless ``show_blocked``."""
     needs = needs_of(record, today)
-    offers = Offer.objects.active().filter(municipality_id=record.municipality_id)
+    rows = offer_rows(record.municipality_id)
     if nearby_only and needs.near_area_ids:
-        offers = offers.filter(
-            Q(area_id__in=needs.near_area_ids) | Q(area__isnull=True) | Q(remote=True)
-        )
+        near = needs.near_area_ids
+        rows = [r for r in rows if r[AREA] is None or r[AREA] in near or r[REMOTE]]
     if kind:
-        offers = offers.filter(kind=kind)
-    if not show_blocked:
-        offers = _open_to(offers, needs)
+        rows = [r for r in rows if r[KIND] == kind]
     area_names = dict(
         Area.objects.filter(municipality_id=record.municipality_id).values_list("pk", "name")
     )
     taken = taken_counts(municipality_id=record.municipality_id)
-    facts = offer_facts(offers, area_names, taken)
+    facts = offer_facts(rows, area_names, taken)
     fits = matching.rank(needs, facts, limit, include_blocked=show_blocked)
     shown = Offer.objects.select_related("organization", "area").in_bulk([f.offer_id for f in fits])
     return [Match(shown[f.offer_id], f) for f in fits]
-
-
-def _open_to(offers, needs: matching.Needs):
-    """Leave out in SQL what ``matching.blocked_reason`` would block for age and schedule
-    (capacity needs the placements, so matching checks it)."""
-    if needs.age is not None:
-        offers = offers.filter(Q(age_min__isnull=True) | Q(age_min__lte=needs.age)).filter(
-            Q(age_max__isnull=True) | Q(age_max__gte=needs.age)
-        )
-    reachable = Q(remote=True) if needs.remote else Q(pk__in=[])
-    if needs.days:
-        offers = offers.alias(common_days=F("days").bitand(needs.days)).filter(
-            Q(common_days__gt=0) | Q(days=0) | reachable
-        )
-    if needs.bands:
-        offers = offers.alias(common_bands=F("bands").bitand(needs.bands)).filter(
-            Q(common_bands__gt=0) | Q(bands=0) | reachable
-        )
-    return offers
 
 
 @dataclass
