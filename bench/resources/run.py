@@ -26,6 +26,7 @@ django.setup()
 
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
+from django.db.models import F  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
@@ -60,10 +61,14 @@ def make_areas(m: Municipality) -> None:
     """The profile names 柏崎市's levels but no areas: a town-wide area, 5 日常生活圏域 and 30
     地区 (the shape of the seed plans), with the resources spread over the 地区. Levels the
     profile already defines are reused."""
-    levels = [
-        AreaLevel.objects.get_or_create(municipality=m, depth=d, defaults={"name": n})[0]
-        for d, n in enumerate(["市全域", "日常生活圏域", "地区"])
-    ]
+    names = ["市全域", "日常生活圏域", "地区"]
+    AreaLevel.objects.filter(municipality=m).update(depth=F("depth") + len(names))
+    levels = []
+    for depth, name in enumerate(names):
+        level, _ = AreaLevel.objects.get_or_create(municipality=m, name=name)
+        level.depth = depth
+        level.save(update_fields=["depth"])
+        levels.append(level)
     whole = Area.objects.create(municipality=m, level=levels[0], name=f"{m.name}全域")
     leaves = []
     for i in range(5):
