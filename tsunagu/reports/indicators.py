@@ -6,6 +6,13 @@ A figure carries its total, its 12 months where counting by month makes sense, a
 breakdowns (分野, 相談経路, 主訴, 機関, 圏域, 年代, 性別 …). Nothing here returns a name or a
 record: only counts, and the report is read through ``policy.can_read_reports``.
 
+Cost (issue 19 item 5, BENCHMARKS.md 年度実績): the report stays live — no cache, no table
+counted ahead — and is kept within 2 s at 1,000,000 consultations by reading each table as
+few times as possible: one GROUP BY answers several breakdowns at once (months × 相談経路 ×
+受付機関; 年代 × 性別 × 圏域), and the consultation counts run index-only on
+``consultation_report_year`` (the year's rows are spread over the whole table, so reading
+them from the heap reads every page).
+
 Sections for 参加支援, アウトリーチ and 地域づくり come from those apps' ``figures`` modules
 (``report_section``, appended to ``SECTION_SOURCES`` in each app's ``AppConfig.ready``) and
 appear when their data exists.
