@@ -151,6 +151,17 @@ class Consultation(models.Model):
                 name="consultation_step_due_open",
                 condition=Q(closed_at__isnull=True),
             ),
+            # 年度実績 (reports.indicators): a year's consultations are spread over the whole
+            # table, so counting them from the heap reads every page; this covering index
+            # answers 延べ, 実人数, months, 相談経路, 受付機関 and 主訴 by an index-only scan
+            # of the year's range (PostgreSQL; other databases ignore ``include``).
+            models.Index(
+                fields=["municipality", "received_at"],
+                include=["person", "agency", "channel", "issue_tags"],
+                name="consultation_report_year",
+            ),
+            # 新規 (no earlier consultation of the person): one index-only probe per row.
+            models.Index(fields=["person", "received_at"], name="consultation_person_received"),
         ]
 
     def __str__(self) -> str:

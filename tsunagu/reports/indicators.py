@@ -6,6 +6,13 @@ A figure carries its total, its 12 months where counting by month makes sense, a
 breakdowns (分野, 相談経路, 主訴, 機関, 圏域, 年代, 性別 …). Nothing here returns a name or a
 record: only counts, and the report is read through ``policy.can_read_reports``.
 
+Cost (issue 19 item 5, BENCHMARKS.md 年度実績): the report stays live — no cache, no table
+counted ahead — and is kept within 2 s at 1,000,000 consultations by reading each table as
+few times as possible: one GROUP BY answers several breakdowns at once (months × 相談経路 ×
+受付機関; 年代 × 性別 × 圏域), and the consultation counts run index-only on
+``consultation_report_year`` (the year's rows are spread over the whole table, so reading
+them from the heap reads every page).
+
 Sections for 参加支援, アウトリーチ and 地域づくり come from those apps' ``figures`` modules
 (``report_section``, appended to ``SECTION_SOURCES`` in each app's ``AppConfig.ready``) and
 appear when their data exists.
@@ -194,38 +201,51 @@ def consultation_section(municipality: Municipality, fy: int, detail: Detail) ->
     year = Consultation.objects.filter(
         municipality=municipality, received_at__gte=start, received_at__lt=end
     )
-    total = year.count()
-    people = year.values("person_id").distinct().count()
+    # One pass for 延べ and 実人数 (an index-only scan of consultation_report_year on
+    # PostgreSQL); the breakdowns read the same index once more per dimension group.
+    counted = year.aggregate(n=Count("*"), people=Count("person_id", distinct=True))
+    total, people = counted["n"], counted["people"]
     tasks = RecipientTask.objects.filter(
         referral__municipality=municipality, referral__sent_at__gte=start, referral__sent_at__lt=end
     )
-    sent = tasks.aggregate(
-        n=Count("pk"),
-        closed=Count("pk", filter=Q(status__in=LOOP_CLOSED)),
-        helped=Count("pk", filter=Q(status=TaskStatus.COMPLETED, outcome=Outcome.GOT_HELP)),
-    )
+    task_counts = {
+        "n": Count("pk"),
+        "closed": Count("pk", filter=Q(status__in=LOOP_CLOSED)),
+        "helped": Count("pk", filter=Q(status=TaskStatus.COMPLETED, outcome=Outcome.GOT_HELP)),
+    }
+    if detail.on:  # the months and the totals from one GROUP BY
+        sent: Counter = Counter()
+        sent_monthly: Counter = Counter()
+        by_month = (
+            tasks.annotate(month=TruncMonth("referral__sent_at", tzinfo=JST))
+            .values("month")
+            .annotate(**task_counts)
+            .order_by()
+        )
+        for row in by_month:
+            sent_monthly[row["month"].month] += row["n"]
+            sent.update({key: row[key] for key in task_counts})
+        referrals_monthly = [sent_monthly.get(m, 0) for m in MONTHS]
+    else:
+        sent, referrals_monthly = tasks.aggregate(**task_counts), None
     requests = CoordinationRequest.objects.filter(
         consultation__municipality=municipality, requested_at__gte=start, requested_at__lt=end
+    )
+    monthly, breakdowns = (
+        _consultation_detail(municipality, fy, year, total) if detail.on else (None, {})
     )
     return Section(
         "consultation",
         "包括的相談支援事業",
         [
-            Figure(
-                "consultations",
-                "相談受付件数(延べ)",
-                "件",
-                total,
-                detail.monthly(year, "received_at"),
-                detail.breakdowns(lambda: _consultation_breakdowns(municipality, fy, year)),
-            ),
+            Figure("consultations", "相談受付件数(延べ)", "件", total, monthly, breakdowns),
             Figure("consultation_people", "相談受付の実人数", "人", people),
             Figure(
                 "referrals",
                 "他機関へのつなぎ件数(つなぐシート)",
                 "件",
                 sent["n"],
-                detail.monthly(tasks, "referral__sent_at"),
+                referrals_monthly,
             ),
             Figure("referral_closed_rate", "つなぎの完結率", "%", _rate(sent["closed"], sent["n"])),
             Figure(
@@ -242,38 +262,68 @@ def consultation_section(municipality: Municipality, fy: int, detail: Detail) ->
     )
 
 
-def _consultation_breakdowns(municipality: Municipality, fy: int, year) -> dict[str, list[Row]]:
-    earlier = Consultation.objects.filter(
-        person_id=OuterRef("person_id"), received_at__lt=OuterRef("received_at")
+def _consultation_detail(
+    municipality: Municipality, fy: int, year, total: int
+) -> tuple[list[int], dict[str, list[Row]]]:
+    """Months and breakdowns of the year's consultations in four grouped queries: months ×
+    相談経路 × 受付機関 (one GROUP BY answers all three), 主訴 (grouped by the tag list, a few
+    dozen distinct lists, expanded here), the person's 年代 × 性別 (× 圏域) in one join, and
+    新規 (no earlier consultation of the person, an index probe per row)."""
+    months: Counter = Counter()
+    channels: Counter = Counter()
+    by_agency: Counter = Counter()
+    grouped = (
+        year.annotate(month=TruncMonth("received_at", tzinfo=JST))
+        .values_list("month", "channel", "agency_id")
+        .annotate(n=Count("*"))
+        .order_by()
     )
-    names = dict(Agency.objects.filter(municipality=municipality).values_list("pk", "name"))
-    by_agency = dict(year.values_list("agency_id").annotate(n=Count("pk")).order_by())
-    tags: Counter = Counter(
-        t for tags in year.values_list("issue_tags", flat=True) for t in tags or []
-    )
-    total = sum(by_agency.values())
-    new = year.annotate(repeat=Exists(earlier)).filter(repeat=False).count()
+    for month, channel, agency_id, n in grouped:
+        months[month.month] += n
+        channels[channel] += n
+        by_agency[agency_id] += n
+    tags: Counter = Counter()
+    for tag_list, n in year.values_list("issue_tags").annotate(n=Count("*")).order_by():
+        for t in tag_list or []:
+            tags[t] += n
     sexes = Case(
         *[When(person__sex=v, then=Value(label)) for v, label in Sex.choices],
         default=Value("未記入"),
         output_field=CharField(),
     )
+    area = _area_of_address(municipality)
+    person_keys = {"band": _age_band(fy), "sex": sexes}
+    if area is not None:
+        person_keys["area"] = area
+    bands: Counter = Counter()
+    by_sex: Counter = Counter()
+    areas: Counter = Counter()
+    for row in year.annotate(**person_keys).values(*person_keys).annotate(n=Count("*")).order_by():
+        bands[row["band"]] += row["n"]
+        by_sex[row["sex"]] += row["n"]
+        if area is not None:
+            areas[row["area"]] += row["n"]
+    earlier = Consultation.objects.filter(
+        person_id=OuterRef("person_id"), received_at__lt=OuterRef("received_at")
+    )
+    new = year.filter(~Exists(earlier)).count()
+    names = dict(Agency.objects.filter(municipality=municipality).values_list("pk", "name"))
+    channel_labels = dict(Channel.choices)
     breakdowns = {
         "新規・継続": _rows([("new", "新規", new), ("continued", "継続", total - new)]),
-        "相談経路": _grouped(year, "channel", dict(Channel.choices)),
-        "主訴": _rows((t, t, n) for t, n in tags.most_common()),
+        "相談経路": _rows((c, channel_labels.get(c, c), n) for c, n in sorted(channels.items())),
+        "主訴": _rows((t, t, n) for t, n in sorted(tags.items(), key=lambda x: (-x[1], x[0]))),
         "分野": _by_field(by_agency, agency_fields(municipality)),
         "受付機関": _rows(
             (str(a), names.get(a, "?"), n)
             for a, n in sorted(by_agency.items(), key=lambda x: names.get(x[0], ""))
         ),
-        "年代": _grouped(year.annotate(band=_age_band(fy)), "band"),
-        "性別": _grouped(year.annotate(sex=sexes), "sex"),
+        "年代": _rows((b, b, n) for b, n in sorted(bands.items())),
+        "性別": _rows((s, s, n) for s, n in sorted(by_sex.items())),
     }
-    area = _area_of_address(municipality)
     if area is not None:
-        breakdowns["圏域"] = _grouped(year.annotate(area=area), "area")
-    return breakdowns
+        breakdowns["圏域"] = _rows((a, a, n) for a, n in sorted(areas.items()))
+    return [months.get(m, 0) for m in MONTHS], breakdowns
 
 
 def _rate(part: int, whole: int) -> float | None:

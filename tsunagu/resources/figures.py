@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import datetime
+from collections import Counter
 from dataclasses import dataclass
 
 from django.db.models import Count, Q, Sum
@@ -51,8 +52,18 @@ def year_figures(municipality, year: int) -> YearFigures:
     start, end = fiscal_year_range(year)
     resources = counted_resources(municipality, year)
     kinds = dict(ResourceKind.choices)
-    by_kind = resources.values("kind").annotate(n=Count("pk")).order_by("-n", "kind")
-    by_area = resources.values("area__name").annotate(n=Count("pk")).order_by("-n", "area__name")
+    # One GROUP BY answers 種別, 圏域 and the count (each pass re-evaluates which resources
+    # count, a semi-join over the year's activity records).
+    kind_counts: Counter = Counter()
+    area_counts: Counter = Counter()
+    for kind, area_name, n in (
+        resources.values_list("kind", "area__name").annotate(n=Count("pk")).order_by()
+    ):
+        kind_counts[kind] += n
+        area_counts[area_name] += n
+    by_kind = sorted(kind_counts.items(), key=lambda x: (-x[1], x[0]))
+    # ORDER BY area__name puts the resources without an area last among equal counts.
+    by_area = sorted(area_counts.items(), key=lambda x: (-x[1], x[0] is None, x[0] or ""))
     activity = ActivityRecord.objects.filter(
         resource__municipality=municipality, held_on__range=(start, end)
     ).aggregate(sessions=Sum("sessions"), participants=Sum("participants"))
@@ -64,9 +75,9 @@ def year_figures(municipality, year: int) -> YearFigures:
     return YearFigures(
         fiscal_year=year,
         label=fiscal_year_label(year, with_seireki=True),
-        sites=resources.count(),
-        sites_by_kind=[(kinds.get(row["kind"], row["kind"]), row["n"]) for row in by_kind],
-        sites_by_area=[(row["area__name"] or "圏域なし", row["n"]) for row in by_area],
+        sites=sum(kind_counts.values()),
+        sites_by_kind=[(kinds.get(kind, kind), n) for kind, n in by_kind],
+        sites_by_area=[(name or "圏域なし", n) for name, n in by_area],
         sessions=activity["sessions"] or 0,
         participants=activity["participants"] or 0,
         organizations=totals["organizations"] or 0,

@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 from conftest import make_user
 from tsunagu.accounts.models import Role
 from tsunagu.coordination.models import Case, Closure, SupportPlan
-from tsunagu.intake.models import Consultation, RecipientTask
+from tsunagu.intake.models import Channel, Consultation, RecipientTask
 from tsunagu.lib.wareki import fiscal_year
 from tsunagu.meetings.models import MeetingSession
 from tsunagu.municipality.models import Delivery, Programme
@@ -110,6 +110,33 @@ def test_every_figure_is_recounted_from_the_rows(seeded):
         if report.figure(code)
     )
     assert meeting_total <= held.count()
+
+
+def test_a_late_edit_shows_in_the_next_report(seeded):
+    """Nothing is counted ahead: a consultation corrected after the report was first built
+    (another 相談経路, then a 受付日 in another 年度) is counted as it now stands."""
+    fy = fiscal_year(TODAY) - 1
+    start, end = year_bounds(fy)
+
+    def channels() -> dict[str, int]:
+        report = build_report(seeded.municipality, fy)
+        rows = report.figure("consultations").breakdowns["相談経路"]
+        return {r.label: r.value for r in rows} | {"延べ": report.figure("consultations").value}
+
+    before = channels()
+    late = Consultation.objects.filter(received_at__gte=start, received_at__lt=end).exclude(
+        channel=Channel.OTHER
+    )[0]
+    old_label = late.get_channel_display()
+    Consultation.objects.filter(pk=late.pk).update(channel=Channel.OTHER)
+    edited = channels()
+    assert edited[old_label] == before[old_label] - 1
+    assert edited["その他"] == before.get("その他", 0) + 1
+    assert edited["延べ"] == before["延べ"]
+    Consultation.objects.filter(pk=late.pk).update(received_at=start - datetime.timedelta(days=1))
+    moved = channels()
+    assert moved["延べ"] == before["延べ"] - 1
+    assert moved.get("その他", 0) == before.get("その他", 0)
 
 
 def test_statistics_role_sees_figures_and_never_a_record(seeded, statistician, client):
