@@ -42,9 +42,7 @@ def department_staff(town):
 def test_the_coordinating_agency_runs_a_department_convened_coordination_meeting(
     coordinator, department_staff, case, town, regular
 ):
-    give_consent(
-        case, coordinator, agencies=[town.owner_agency, town.department], bodies=[regular]
-    )
+    give_consent(case, coordinator, agencies=[town.owner_agency, town.department], bodies=[regular])
     Case.objects.filter(pk=case.pk).update(stage=Stage.PLANNING)
     case.refresh_from_db()
     plan = coordination.start_plan(case=case, by=coordinator)
