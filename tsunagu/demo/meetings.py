@@ -141,6 +141,28 @@ class MeetingDemo:
                 day = start + datetime.timedelta(days=i * 365 // count + self.b.rng.randint(7, 20))
                 self._planned_session(body, manager, day, members)
 
+    def plan_coming_sessions(self) -> None:
+        """The next session of each body that meets regularly, still 開催予定: the first
+        later this week, the others over the coming weeks, so home's 今週の会議, 今後の会議
+        and the calendar show what is coming."""
+        anchor = self.b.anchor
+        week_end = anchor + datetime.timedelta(days=6 - anchor.weekday())
+        regular = [b for b in self.bodies if expected_per_year(b.frequency)]
+        for n, body in enumerate(regular):
+            manager = self._manager(body)
+            if manager is None:
+                continue
+            members = [
+                self.b.staff[a.pk] for a in body.members.order_by("pk") if a.pk in self.b.staff
+            ][:3]
+            soon = min(anchor + datetime.timedelta(days=1), week_end)
+            day = soon if n == 0 else anchor + datetime.timedelta(days=7 * n + 2)
+            session = self._session(body, manager, day, members)
+            title, _ = self.b.rng.choice(TOPICS)
+            actions.add_agenda_item(
+                user=manager, session=session, kind=AgendaItem.Kind.FREE, title=title
+            )
+
     def _planned_session(self, body: MeetingBody, manager, day, members) -> None:
         session = self._session(body, manager, day, members)
         title, gap = self.b.rng.choice(TOPICS)

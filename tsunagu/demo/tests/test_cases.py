@@ -168,3 +168,15 @@ def test_every_body_meets_at_its_planned_frequency_and_support_meetings_have_ple
             ).exists()
     no_consent = Case.objects.get(stage=Stage.CONFERENCE)
     assert no_consent.agenda_items.get().function == "confidential"
+
+
+def test_the_demo_has_sessions_coming_this_week_and_later(kobayashi):
+    import datetime
+
+    from tsunagu.meetings.models import MeetingSession
+
+    today = timezone.localdate()
+    week_end = today + datetime.timedelta(days=6 - today.weekday())
+    coming = MeetingSession.objects.filter(status=MeetingSession.Status.PLANNED, date__gt=today)
+    assert coming.filter(date__lte=week_end).exists() or today == week_end
+    assert coming.filter(date__gt=week_end).count() >= 2

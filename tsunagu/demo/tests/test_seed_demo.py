@@ -64,6 +64,11 @@ def test_printed_logins_start_with_the_first_visit_users_and_explain_roles(struc
     for role in (Role.COUNSELLOR, Role.COORDINATOR):
         user = User.objects.filter(memberships__role=role).order_by("username").first()
         assert user.username.split("-")[0] in first
+    # The 主管課 is tried as its 統計 member: the year's figures on home, no records.
+    statistics = User.objects.get(
+        memberships__role=Role.STATISTICS, memberships__agency=structured_town.department
+    )
+    assert f"{statistics.username} " in first and "主管課の統計担当" in first
     assert "管理者" in rest and "自機関の職員アカウント" in rest
     assert f"■ {structured_town.coordinating_agency.name}" in output
     # Display names are the agency's full name, never cut to 12 characters.

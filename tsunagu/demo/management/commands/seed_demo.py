@@ -87,6 +87,7 @@ class Command(BaseCommand):
             case_builder.approve = cases.recorded_approval
         made = cases.create_cases(case_builder, scale=scale)
         meetings.hold_planned_sessions()
+        meetings.plan_coming_sessions()
         self.stdout.write(
             f"多機関協働の事例 {made['cases']} 件、会議 {meetings.sessions} 回"
             f"(決定 {meetings.decisions} 件)を登録しました。"
@@ -116,7 +117,7 @@ class Command(BaseCommand):
 def first_visit(municipality, logins) -> list[tuple[str, builder.DemoLogin]]:
     """The three users a first visit should try: a counter's 相談員, the coordinating
     agency's コーディネーター (CSW), and a member of the 主管課."""
-    coordinating = municipality.setting("coordinating_agency")
+    coordinating = municipality.coordinating_agency_id
     lead = builder.lead_department(municipality)
     picks = [
         (
@@ -125,11 +126,11 @@ def first_visit(municipality, logins) -> list[tuple[str, builder.DemoLogin]]:
         ),
         (
             "多機関協働のコーディネーター (CSW): 複合的な課題の事例を調整する",
-            lambda x: x.agency.name == coordinating and x.role == Role.COORDINATOR,
+            lambda x: x.agency.pk == coordinating and x.role == Role.COORDINATOR,
         ),
         (
-            "主管課の職員: 全体の状況と実施体制を見る",
-            lambda x: lead is not None and x.agency == lead and x.role == Role.COUNSELLOR,
+            "主管課の統計担当: 今年度の実績と目標、実施体制を見る(個人の記録は見ない)",
+            lambda x: lead is not None and x.agency == lead and x.role == Role.STATISTICS,
         ),
     ]
     found = []
