@@ -58,6 +58,9 @@ def test_owner_reads_the_consultation_and_the_read_is_audited(client, owner, con
     assert response.status_code == 200
     assert "80代の母" in response.content.decode()
     assert audited(owner, "view", consultation.pk)
+    person_page = reverse("people:detail", args=[consultation.person_id])
+    assert f'href="{person_page}"' in response.content.decode()
+    assert client.get(person_page).status_code == 200
 
 
 @pytest.mark.parametrize("who", ["unrelated", "coordinator", "admin_user", "auditor"])
