@@ -1,8 +1,8 @@
 """Reading offers for matching and for the directory (the database side of matching.py).
 
-Matching reads the offers of the municipality as plain tuples (only the columns scoring
-needs, kept per process until they change: ``offer_rows``) and the current placements per
-offer in one grouped query, then scores them in Python (BENCHMARKS.md, 参加支援).
+Matching reads the offers of the municipality as facts (only the columns scoring needs,
+kept per process until they change: ``municipality_offers``) and scores them in Python
+(BENCHMARKS.md, 参加支援).
 """
 
 from __future__ import annotations
@@ -104,14 +104,14 @@ def offer_facts(rows, area_names: dict[int, str], taken: dict[int, int]):
 
 # --- the offers of a municipality, read once per change ----------------------------------
 # A search scores every active offer of the municipality, so reading them (5,000 rows with
-# their texts) was half its cost. Each process keeps the rows per municipality with a
-# freshness token read in one small query before every search: the offers' and hosts'
-# count, highest id and the sum of their versions. Every change of an offer or a host goes
-# through its optimistic lock (version + 1; the HSDS import bumps it too), a new one raises
-# the count and a deleted one lowers it, so a changed token means re-reading. Placements
-# (who takes part now) and area names are read on every search, never kept.
-_ROWS: dict[int, tuple[tuple, list[tuple]]] = {}
-AREA, KIND, REMOTE = (FACT_COLUMNS.index(name) for name in ("area_id", "kind", "remote"))
+# their texts) and building their facts was most of its cost. Each process keeps the facts
+# per municipality with a key read in three small queries before every search: the offers'
+# and hosts' count, highest id and sum of versions, the persons taking part per offer, and
+# the area names. Every change of an offer or a host goes through its optimistic lock
+# (version + 1; the HSDS import bumps it too), a new one raises the count and a deleted one
+# lowers it, a placement that starts or ends changes the taken counts: a changed key means
+# building again, so a search never scores an offer as it was.
+_FACTS: dict[int, tuple[tuple, list[matching.OfferFacts]]] = {}
 
 
 def _freshness(municipality_id: int) -> tuple:
@@ -122,23 +122,28 @@ def _freshness(municipality_id: int) -> tuple:
     return tuple(sorted(token.items()))
 
 
-def offer_rows(municipality_id: int) -> list[tuple]:
+def municipality_offers(municipality_id: int) -> list[matching.OfferFacts]:
     """The active offers of the municipality as matching reads them."""
-    token = _freshness(municipality_id)
-    kept = _ROWS.get(municipality_id)
-    if kept is not None and kept[0] == token:
+    taken = taken_counts(municipality_id=municipality_id)
+    area_names = dict(
+        Area.objects.filter(municipality_id=municipality_id).values_list("pk", "name")
+    )
+    key = (_freshness(municipality_id), sorted(taken.items()), sorted(area_names.items()))
+    kept = _FACTS.get(municipality_id)
+    if kept is not None and kept[0] == key:
         return kept[1]
     offers = Offer.objects.active().filter(municipality_id=municipality_id)
-    rows = list(offers.values_list(*FACT_COLUMNS, *TEXT_COLUMNS))
-    _ROWS[municipality_id] = (token, rows)
-    return rows
+    rows = offers.values_list(*FACT_COLUMNS, *TEXT_COLUMNS)
+    facts = list(offer_facts(rows, area_names, taken))
+    _FACTS[municipality_id] = (key, facts)
+    return facts
 
 
 @receiver([post_save, post_delete], sender=Offer)
 @receiver([post_save, post_delete], sender=Organization)
-def _forget_rows(**kwargs) -> None:
-    """Saves in this process (tests reuse ids after a rollback on SQLite) drop the rows."""
-    _ROWS.clear()
+def _forget_offers(**kwargs) -> None:
+    """Saves in this process (tests reuse ids after a rollback on SQLite) drop the facts."""
+    _FACTS.clear()
 
 
 def match_offers(
@@ -153,17 +158,12 @@ def match_offers(
     """The best offers for the record's needs, with their explanations. Offers the person
     cannot take (age, schedule, no free place) are left out unless ``show_blocked``."""
     needs = needs_of(record, today)
-    rows = offer_rows(record.municipality_id)
+    facts = municipality_offers(record.municipality_id)
     if nearby_only and needs.near_area_ids:
         near = needs.near_area_ids
-        rows = [r for r in rows if r[AREA] is None or r[AREA] in near or r[REMOTE]]
+        facts = [f for f in facts if f.area_id is None or f.area_id in near or f.remote]
     if kind:
-        rows = [r for r in rows if r[KIND] == kind]
-    area_names = dict(
-        Area.objects.filter(municipality_id=record.municipality_id).values_list("pk", "name")
-    )
-    taken = taken_counts(municipality_id=record.municipality_id)
-    facts = offer_facts(rows, area_names, taken)
+        facts = [f for f in facts if f.kind == kind]
     fits = matching.rank(needs, facts, limit, include_blocked=show_blocked)
     shown = Offer.objects.select_related("organization", "area").in_bulk([f.offer_id for f in fits])
     return [Match(shown[f.offer_id], f) for f in fits]

@@ -24,7 +24,7 @@ def test_an_edited_offer_is_matched_as_edited(record, farm_offer, staff):
 
 
 def test_another_process_sees_an_offer_closed_by_an_update(record, farm_offer):
-    search.offer_rows(record.municipality_id)
+    search.municipality_offers(record.municipality_id)
     # A change made elsewhere (another worker): no signal here, only the version moves.
     Offer.objects.filter(pk=farm_offer.pk).update(active=False, version=farm_offer.version + 1)
     assert "野菜の袋詰め" not in _titles(record, nearby_only=False, show_blocked=True)
@@ -41,7 +41,7 @@ def test_a_host_description_change_reaches_the_words_match(record, farm_offer, f
 
 
 def test_a_new_offer_appears_in_the_next_search(record, farm_offer, salon, staff):
-    search.offer_rows(record.municipality_id)
+    search.municipality_offers(record.municipality_id)
     Offer.objects.bulk_create(  # no post_save: only the count and the last id move
         [
             Offer(
