@@ -65,7 +65,9 @@ def make_areas(m: Municipality) -> None:
     AreaLevel.objects.filter(municipality=m).update(depth=F("depth") + len(names))
     levels = []
     for depth, name in enumerate(names):
-        level, _ = AreaLevel.objects.get_or_create(municipality=m, name=name)
+        level, _ = AreaLevel.objects.get_or_create(
+            municipality=m, name=name, defaults={"depth": depth}
+        )
         level.depth = depth
         level.save(update_fields=["depth"])
         levels.append(level)
