@@ -20,6 +20,8 @@ from tsunagu.coordination.consent import consent_covers
 from tsunagu.coordination.models import Part, SupportPlan
 from tsunagu.intake.models import ConsentStatus, Consultation
 from tsunagu.municipality.models import Agency
+from tsunagu.outreach.models import OutreachRecord
+from tsunagu.outreach.models import Stage as OutreachStage
 from tsunagu.resources.models import Organization
 
 from .models import (
@@ -125,6 +127,41 @@ def open_from_consultation(
         updated_by=by,
     )
     audit.log(by, "create", record, person=record.person_id, source="consultation")
+    return record
+
+
+@transaction.atomic
+def open_from_outreach(*, outreach: OutreachRecord, agency: Agency, by) -> ParticipationRecord:
+    """A record for the person an outreach worker reached: once the person is known and has
+    agreed to support (アウトリーチの「同意」), the outreach agency passes them on to the
+    参加支援 agency — the step 第4号 leads to when what the person needs is a place to go."""
+    if not policy.can_change_outreach_record(by, outreach):
+        raise PermissionDenied("このアウトリーチ記録から参加支援を依頼する権限がありません。")
+    if outreach.person_id is None:
+        raise ParticipationError("本人を特定してから参加支援を依頼してください。")
+    if outreach.consented_on is None or outreach.stage not in (
+        OutreachStage.CONSENTED,
+        OutreachStage.HANDED_OFF,
+    ):
+        raise ParticipationError(
+            "本人の同意が記録されていないため参加支援へつなげません"
+            f"(現在の段階: {outreach.get_stage_display()})。"
+        )
+    _check_agency(agency, outreach.municipality_id)
+    if ParticipationRecord.objects.open().filter(outreach_record=outreach).exists():
+        raise ParticipationError("このアウトリーチ記録の参加支援はすでに依頼されています。")
+    record = ParticipationRecord.objects.create(
+        municipality_id=outreach.municipality_id,
+        person_id=outreach.person_id,
+        agency=agency,
+        coordinator=by if agency.pk in access.staff_agency_ids(by) else None,
+        source=Source.OUTREACH,
+        outreach_record=outreach,
+        area=outreach.area,
+        opened_on=timezone.localdate(),
+        updated_by=by,
+    )
+    audit.log(by, "create", record, person=record.person_id, source="outreach")
     return record
 
 

@@ -215,9 +215,14 @@ class ParticipationRecord(models.Model):
         blank=True,
         related_name="participations",
     )
-    # The outreach app is being built alongside; this becomes a ForeignKey to its record
-    # once it lands (docs/decisions/0017-participation-support.md).
-    outreach_record_id = models.BigIntegerField("アウトリーチ記録ID", null=True, blank=True)
+    outreach_record = models.ForeignKey(
+        "outreach.OutreachRecord",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="participations",
+        verbose_name="アウトリーチ記録",
+    )
     stage = models.CharField(
         "段階", max_length=20, choices=Stage.choices, default=Stage.CONSULTATION
     )

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.record_list, name="list"),
     path("new/plan/<int:plan_pk>/", views.open_from_plan, name="open_from_plan"),
     path("new/consultation/<int:pk>/", views.open_from_consultation, name="open_from_consultation"),
+    path("new/outreach/<int:pk>/", views.open_from_outreach, name="open_from_outreach"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/needs/", views.edit_needs, name="needs"),
     path("<int:pk>/match/", views.match, name="match"),

@@ -124,6 +124,23 @@ def open_from_plan(request, plan_pk):
 
 
 @login_required
+def open_from_outreach(request, pk):
+    outreach = policy.get_outreach_record_or_404(request.user, pk)
+    if not policy.can_change_outreach_record(request.user, outreach):
+        raise PermissionDenied("このアウトリーチ記録から依頼する権限がありません。")
+    audit.log(request.user, "view", outreach, person=outreach.person_id, purpose="参加支援の依頼")
+    return _open_page(
+        request,
+        source=f"アウトリーチ記録 {outreach.pk}({outreach.known_as})",
+        agencies=access.responsible_agencies(outreach.municipality),
+        create=lambda agency: actions.open_from_outreach(
+            outreach=outreach, agency=agency, by=request.user
+        ),
+        back=reverse("outreach:detail", args=[outreach.pk]),
+    )
+
+
+@login_required
 def open_from_consultation(request, pk):
     consultation = policy.get_consultation_or_404(request.user, pk)
     if not policy.can_change_consultation(request.user, consultation):
