@@ -7,6 +7,8 @@
 - An agency's 管理者 administers the staff of its own agency only: users all of whose active
   memberships are at agencies it administers, and who hold no municipality-wide role. It
   grants the agency roles (相談員 … 管理者, 監査) at its own agency and nothing elsewhere.
+  統計 is granted by the システム管理者 only: it reads the whole municipality's figures,
+  small counts included, so no single agency hands it out.
 - Everyone else administers nobody; an account outside one's reach is a 404.
 """
 
@@ -30,7 +32,10 @@ __all__ = [
     "is_system_admin",
 ]
 
-AGENCY_ROLES: list[str] = [role for role in Role if role not in MUNICIPAL_ROLES]
+# Roles an agency's 管理者 grants at its own agency (統計 reads municipality-wide figures).
+AGENCY_ROLES: list[str] = [
+    role for role in Role if role not in MUNICIPAL_ROLES and role != Role.STATISTICS
+]
 
 
 def _active_memberships(user, role: str) -> list[Membership]:

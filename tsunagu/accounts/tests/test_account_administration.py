@@ -76,6 +76,7 @@ def test_agency_admin_cannot_grant_roles_elsewhere_or_municipal_roles(client, ca
         (other, Role.COORDINATOR),  # itself into another agency
         (own, Role.SYSTEM_ADMIN),
         (own, Role.MUNICIPAL_AUDITOR),
+        (own, Role.STATISTICS),  # the municipality's figures: the システム管理者 grants it
     ]
     for agency, role in attempts:
         assert client.post(url, {"agency": agency.pk, "role": role}).status_code == 400
@@ -175,6 +176,11 @@ def test_system_admin_grants_municipal_roles_but_never_superuser(client, cast, d
     assert target.has_perm("municipality.change_agency") and not target.has_perm(
         "accounts.change_user"
     )
+    client.post(
+        reverse("accounts:staff_grant", args=[target.pk]),
+        {"agency": cast.agencies["department"].pk, "role": Role.STATISTICS},
+    )
+    assert Membership.objects.filter(user=target, role=Role.STATISTICS).exists()
     membership = Membership.objects.get(user=target, role=Role.SYSTEM_ADMIN)
     client.post(reverse("accounts:staff_end_role", args=[target.pk, membership.pk]))
     target.refresh_from_db()
