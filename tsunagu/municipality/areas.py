@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Callable
+from typing import Any
 
 from django.db.models import Case, CharField, Count, F, IntegerField, QuerySet, Value, When
 from django.db.models.functions import Coalesce, NullIf, Replace
@@ -70,6 +71,7 @@ def area_for_address(municipality: Municipality, address: str) -> Area | None:
 def _plain_address(*address_fields: str):
     """The first non-empty of ``address_fields`` (e.g. the household's address, then the
     person's) with its spaces removed, as a SQL expression."""
+    address: Any
     if len(address_fields) == 1:
         address = F(address_fields[0])
     else:

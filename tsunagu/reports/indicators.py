@@ -213,8 +213,9 @@ def consultation_section(municipality: Municipality, fy: int, detail: Detail) ->
         "closed": Count("pk", filter=Q(status__in=LOOP_CLOSED)),
         "helped": Count("pk", filter=Q(status=TaskStatus.COMPLETED, outcome=Outcome.GOT_HELP)),
     }
+    sent: dict[str, int]
     if detail.on:  # the months and the totals from one GROUP BY
-        sent: Counter = Counter()
+        sent = Counter()
         sent_monthly: Counter = Counter()
         by_month = (
             tasks.annotate(month=TruncMonth("referral__sent_at", tzinfo=JST))

@@ -22,6 +22,7 @@ from tsunagu.coordination.models import (
     Assignment,
     Case,
     CaseMember,
+    CaseQuerySet,
     Consent,
     ConsentScope,
     Part,
@@ -32,7 +33,7 @@ from tsunagu.municipality.models import Agency
 from tsunagu.people.models import HouseholdMembership, Person
 
 
-def visible_cases(user) -> QuerySet[Case]:
+def visible_cases(user) -> CaseQuerySet:
     """Cases ``user`` may open: held by one of their agencies or with them on the team."""
     agencies = _agency_ids(user)
     if not agencies:

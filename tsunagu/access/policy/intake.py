@@ -15,15 +15,17 @@ from tsunagu.intake.models import (
     ACTIVE,
     UNANSWERED,
     Consultation,
+    ConsultationQuerySet,
     CoordinationRequest,
     CoordinationStatus,
     ProgressNote,
     RecipientTask,
+    RecipientTaskQuerySet,
     Referral,
 )
 
 
-def visible_consultations(user) -> QuerySet[Consultation]:
+def visible_consultations(user) -> ConsultationQuerySet:
     agencies = _agency_ids(user)
     if not agencies:
         return Consultation.objects.none()
@@ -55,12 +57,12 @@ def get_consultation_or_404(user, pk) -> Consultation:
     return consultation
 
 
-def sent_referral_tasks(user) -> QuerySet[RecipientTask]:
+def sent_referral_tasks(user) -> RecipientTaskQuerySet:
     """Every recipient task of the referrals the user's agencies sent (the sender sees all)."""
     return RecipientTask.objects.filter(referral__sender_agency_id__in=_agency_ids(user))
 
 
-def received_referral_tasks(user) -> QuerySet[RecipientTask]:
+def received_referral_tasks(user) -> RecipientTaskQuerySet:
     """The user's agencies' own tasks, from 送付 until the task reaches a terminal state."""
     return RecipientTask.objects.active().filter(agency_id__in=_agency_ids(user))
 

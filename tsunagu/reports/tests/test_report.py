@@ -118,10 +118,10 @@ def test_a_late_edit_shows_in_the_next_report(seeded):
     fy = fiscal_year(TODAY) - 1
     start, end = year_bounds(fy)
 
-    def channels() -> dict[str, int]:
-        report = build_report(seeded.municipality, fy)
-        rows = report.figure("consultations").breakdowns["相談経路"]
-        return {r.label: r.value for r in rows} | {"延べ": report.figure("consultations").value}
+    def channels() -> dict:
+        figure = build_report(seeded.municipality, fy).figure("consultations")
+        assert figure is not None
+        return {r.label: r.value for r in figure.breakdowns["相談経路"]} | {"延べ": figure.value}
 
     before = channels()
     late = Consultation.objects.filter(received_at__gte=start, received_at__lt=end).exclude(
