@@ -277,3 +277,37 @@ def test_unrelated_agency_gets_the_404_page_for_a_consultation(user_browser, kob
     assert response.status == 404
     assert "霧島" not in b.page.content()
     b.step_check("unrelated-404")
+
+
+def test_the_daily_pages_pass_axe_for_every_kind_of_user(user_browser, kobayashi):
+    """Home for each role, the filtered lists, the person page and the meetings views
+    (issue 15 items 2 and 6): each one styled, readable and without serious axe findings."""
+    b = user_browser
+    b.login(kobayashi["counsellor"])
+    consultation = take_consultation(b)
+    for path, name in [
+        ("/", "daily-counsellor-home"),
+        ("/intake/?worker=me&state=all", "daily-consultations-filtered"),
+        (f"/people/{consultation.person_id}/", "daily-person-page"),
+        ("/meetings/calendar/", "daily-calendar"),
+        ("/meetings/upcoming/", "daily-upcoming"),
+    ]:
+        b.go(path)
+        assert b.page.locator("h1").first.is_visible()
+        b.step_check(name)
+    assert b.page.get_by_role("heading", name="今後の会議").is_visible()
+    b.logout()
+
+    m = Municipality.objects.get(slug="kobayashi")
+    others = User.objects.filter(memberships__agency__municipality=m)
+    for role, name in [(Role.COORDINATOR, "coordinator"), (Role.STATISTICS, "statistics")]:
+        user = others.filter(memberships__role=role).order_by("username").first()
+        b.login(user.username)
+        b.go("/")
+        b.step_check(f"daily-home-{name}")
+        if role == Role.COORDINATOR:
+            b.go("/coordination/?stage=intake")
+            b.step_check("daily-cases-filtered")
+        else:
+            assert "霧島" not in b.page.content()  # figures only, never a person
+        b.logout()
