@@ -131,18 +131,14 @@ def to_xlsx(report: Report, lines: dict[str, list[Line]], *, publish: bool) -> b
 def _presentation_sheet(workbook: Workbook, report: Report, lines, *, publish: bool) -> None:
     """For people: each section's figures as a table with a native bar chart beside it."""
     sheet = workbook.create_sheet("グラフ")
-    sheet.append(
-        [
-            f"{report.municipality.name} {fiscal_year_label(report.fiscal_year, with_seireki=True)} 年度実績",
-            "",
-        ]
-    )
+    title = f"{report.municipality.name} {fiscal_year_label(report.fiscal_year, with_seireki=True)}"
+    sheet.append([safe_cell(f"{title} 年度実績"), ""])
     row = 3
     for section in report.sections:
         counted = [line for line in lines[section.code] if line.figure.unit in COUNT_UNITS]
         if not counted:
             continue
-        sheet.cell(row=row, column=1, value=section.title)
+        sheet.cell(row=row, column=1, value=safe_cell(section.title))
         sheet.cell(row=row, column=2, value="実績")
         for offset, line in enumerate(counted, start=1):
             sheet.cell(row=row + offset, column=1, value=safe_cell(line.figure.label))
