@@ -210,10 +210,12 @@ def requests(user) -> Requests | None:
 
 def consultations(user, today: datetime.date, week_end: datetime.date) -> Consultations:
     mine = intake.my_open_consultations(user)
-    counts = mine.aggregate(
-        open=Count("pk"),
-        overdue=Count("pk", filter=Q(next_step_due__lt=today)),
-        due_this_week=Count("pk", filter=Q(next_step_due__range=(today, week_end))),
+    # Counted over columns of the partial index (not the id), so PostgreSQL answers from
+    # the index alone; a filtered date is never null.
+    counts = mine.order_by().aggregate(
+        open=Count("*"),
+        overdue=Count("next_step_due", filter=Q(next_step_due__lt=today)),
+        due_this_week=Count("next_step_due", filter=Q(next_step_due__range=(today, week_end))),
     )
     rows = mine.select_related("person").only(
         "received_at", "next_step", "next_step_due", "person__family_name", "person__given_name"
