@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import cast
 
 from django import forms
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from tsunagu.access import policy
 from tsunagu.accounts.models import User
@@ -27,6 +27,7 @@ class CaseFilterForm(RecordFilterForm):
     # Closed cases are apart: the list opens on the cases in progress (中断 included, as it
     # can resume); 終結した事例 is one tab away.
     states = [("open", "進行中"), ("closed", "終結した事例"), ("all", "すべて")]
+    closed = Q(stage=Stage.CLOSED)
     field_order = ["stage", "q", "worker", "agency", "area", "since", "until"]
 
     stage = forms.ChoiceField(
@@ -52,13 +53,6 @@ class CaseFilterForm(RecordFilterForm):
         rows = super().narrow(rows)
         stage = self.cleaned_data.get("stage")
         return rows.filter(stage=stage) if stage else rows
-
-    def narrow_state(self, rows: QuerySet, state: str) -> QuerySet:
-        if state == "open":
-            return cast(CaseQuerySet, rows).open()
-        if state == "closed":
-            return rows.filter(stage=Stage.CLOSED)
-        return rows
 
     def narrow_agency(self, rows: QuerySet, agency_id: int) -> QuerySet:
         return cast(CaseQuerySet, rows).with_agency(agency_id)

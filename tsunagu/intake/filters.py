@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from typing import cast
-
-from django.db.models import QuerySet
+from django.db.models import Q
 
 from tsunagu.access import policy
-from tsunagu.intake.models import ConsultationQuerySet
 from tsunagu.municipality.areas import area_choices
 from tsunagu.people.search import RecordFilterForm
 
@@ -21,6 +18,7 @@ class ConsultationFilterForm(RecordFilterForm):
     # Opens on 受付中: an agency's whole history (hundreds of thousands of rows in a city)
     # is one tab away, not counted on every visit.
     states = [("open", "受付中"), ("closed", "終了"), ("all", "すべて")]
+    closed = Q(closed_at__isnull=False)
 
     def __init__(self, data, *, user):
         super().__init__(
@@ -32,10 +30,3 @@ class ConsultationFilterForm(RecordFilterForm):
         )
         self.fields["worker"].label = "担当者(受付者)"
         self.fields["agency"].label = "受付機関"
-
-    def narrow_state(self, rows: QuerySet, state: str) -> QuerySet:
-        if state == "open":
-            return cast(ConsultationQuerySet, rows).open()
-        if state == "closed":
-            return rows.filter(closed_at__isnull=False)
-        return rows

@@ -12,7 +12,7 @@ and no input is a 500. A filter with an error is left out and the page says so.
 from __future__ import annotations
 
 import datetime
-from typing import cast
+from typing import Any, cast
 
 from django import forms
 from django.db.models import Q, QuerySet
@@ -132,7 +132,8 @@ class RecordFilterForm(forms.Form):
     worker_column = "staff_id"
     date_column = "received_at"
     address_columns = ("household__address", "person__address")
-    states: list[tuple[str, str]] = []  # the tabs; the first is the default
+    states: list[tuple[str, str]] = []  # the tabs (open, closed, all); the first is the default
+    closed = Q()  # what a closed record of this list is; "open" is the queryset's open()
 
     q = NameQueryField(
         label="氏名・フリガナ",
@@ -221,7 +222,11 @@ class RecordFilterForm(forms.Form):
         return rows
 
     def narrow_state(self, rows: QuerySet, state: str) -> QuerySet:
-        raise NotImplementedError
+        if state == "open":
+            return cast(Any, rows).open()  # the record queryset's own rule (indexed)
+        if state == "closed":
+            return rows.filter(self.closed)
+        return rows
 
     def narrow_agency(self, rows: QuerySet, agency_id: int) -> QuerySet:
         return rows.filter(agency_id=agency_id)
