@@ -127,7 +127,7 @@ class Home:
 def today_work(user, *, today: datetime.date, municipality: Municipality | None) -> Home:
     week_start = today - datetime.timedelta(days=today.weekday())
     home = Home(today, week_start, week_start + datetime.timedelta(days=6))
-    home.has_content = bool(user.content_agency_ids())
+    home.has_content = bool(policy.casework_agency_ids(user))
     if home.has_content:
         home.referrals = referrals(user, today)
         home.consultations = consultations(user, today, home.week_end)

@@ -4,7 +4,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from tsunagu import home as work
-from tsunagu.access import audit
+from tsunagu.access import audit, policy
 from tsunagu.municipality.selectors import current_municipality
 
 
@@ -23,7 +23,7 @@ def home(request):
 @login_required
 def pending_requests(request):
     """The 支援依頼 block alone, loaded (htmx) into the coordinators' inbox."""
-    if not request.user.content_agency_ids():
+    if not policy.casework_agency_ids(request.user):
         raise Http404("支援依頼を閲覧する権限がありません。")
     block = work.requests(request.user)
     rows = block.rows if block else []

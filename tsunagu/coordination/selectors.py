@@ -53,5 +53,5 @@ def team_open_cases(user) -> QuerySet[Case]:
     return (
         policy.visible_cases(user)
         .open()
-        .exclude(coordinating_agency_id__in=user.content_agency_ids())
+        .exclude(coordinating_agency_id__in=policy.casework_agency_ids(user))
     )

@@ -218,7 +218,7 @@ COORDINATION_REQUEST = Lifecycle(
 
 def request_sides(user, request: CoordinationRequest) -> set[str]:
     """The coordinating agency's staff (not auditors) decide on a 支援依頼 addressed to it."""
-    if user.has_role("auditor") or request.to_agency_id not in user.content_agency_ids():
+    if not policy.can_act_for(user, request.to_agency_id):
         return set()
     return {"recipient"}
 

@@ -328,7 +328,7 @@ def _check_case_owner_present(user, session: MeetingSession, case: Case) -> None
     by the session's convener or the case's coordinating agency, and the attendance records
     someone of the coordinating agency."""
     deciders = {session.convener_id, case.coordinating_agency_id}
-    if not deciders & user.content_agency_ids():
+    if not deciders & policy.casework_agency_ids(user):
         raise PermissionDenied(
             "事例に関する決定を記録できるのは、会議の主催機関または"
             "この事例の多機関協働事業者の担当者のみです。"

@@ -91,7 +91,7 @@ def _check_values(municipality, data: dict) -> None:
         raise OutreachRefused("圏域: この自治体の圏域から選んでください。")
     worker = data.get("worker")
     agency = data["agency"]
-    if worker is not None and agency.pk not in worker.content_agency_ids():
+    if worker is not None and agency.pk not in policy.casework_agency_ids(worker):
         raise OutreachRefused(f"担当者: {worker} さんは{agency.name}の職員ではありません。")
 
 

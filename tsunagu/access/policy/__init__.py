@@ -25,7 +25,7 @@ cycle. Views never query a person's records themselves (tsunagu/access/tests/tes
 
 How other apps follow this (one pattern for every record type):
 - Add a pair in ``policy/<domain>.py`` and re-export it below: ``visible_<things>(user)`` (a QuerySet filter for lists, built on
-  ``_agency_ids(user)`` so it is empty for users without casework memberships) and
+  ``casework_agency_ids(user)`` so it is empty for users without casework memberships) and
   ``can_view_<thing>(user, obj)`` / ``get_<thing>_or_404(user, pk)`` for one object, plus
   ``can_change_<thing>`` that also refuses read-only users.
 - Views call the check on their first line: 404 when the record is not visible, then
@@ -42,9 +42,9 @@ from tsunagu.access.policy.audit import *  # noqa: F403
 from tsunagu.access.policy.base import (
     REFUSED_ROUTES,
     ReferralConsent,
-    _agency_ids,
     acting_agency,
     can_act_for,
+    casework_agency_ids,
     colleagues,
     content_agencies,
     coordinating_municipality_ids,

@@ -20,7 +20,7 @@ from tsunagu.people.models import Person
 # --- content roles -------------------------------------------------------------------------
 
 
-def _agency_ids(user) -> set[int]:
+def casework_agency_ids(user) -> set[int]:
     """Agencies through which ``user`` may read case content (casework memberships)."""
     if user is None or not user.is_authenticated or not user.is_active:
         return set()
@@ -35,14 +35,14 @@ def writable_agencies(user) -> QuerySet[Agency]:
     """Agencies ``user`` may register persons or record work for (none when read-only)."""
     if is_read_only(user):
         return Agency.objects.none()
-    return Agency.objects.filter(pk__in=_agency_ids(user)).order_by("name")
+    return Agency.objects.filter(pk__in=casework_agency_ids(user)).order_by("name")
 
 
 def content_agencies(user) -> list[Agency]:
     """The agencies whose records ``user`` reads (casework memberships), read-only users
     included: the choices of a list's 機関 filter, which can only narrow what they see.
     Read from the memberships already loaded for the policy (no query)."""
-    ids = _agency_ids(user)
+    ids = casework_agency_ids(user)
     agencies = {m.agency_id: m.agency for m in user.active_memberships() if m.agency_id in ids}
     return sorted(agencies.values(), key=lambda a: (a.name, a.pk))
 
@@ -51,7 +51,7 @@ def colleagues(user) -> QuerySet[User]:
     """Everyone who works, or worked, in a casework role at one of ``user``'s casework
     agencies: the choices of a list's 担当者 filter (names only, no content). Memberships
     since ended still count, as their records stay on the lists."""
-    casework = Membership.objects.filter(agency_id__in=_agency_ids(user)).exclude(
+    casework = Membership.objects.filter(agency_id__in=casework_agency_ids(user)).exclude(
         role__in=NO_CONTENT
     )
     return User.objects.filter(pk__in=casework.values("user_id")).order_by(
@@ -61,13 +61,13 @@ def colleagues(user) -> QuerySet[User]:
 
 def can_act_for(user, agency_id: int | None) -> bool:
     """May ``user`` record work as ``agency_id`` (a casework member, not read-only)?"""
-    return agency_id in _agency_ids(user) and not is_read_only(user)
+    return agency_id in casework_agency_ids(user) and not is_read_only(user)
 
 
 def acting_agency(user) -> Agency | None:
     """The agency a user's own records (a session they convene) are filed under when
     nothing else names one: the first of their casework agencies."""
-    agencies = _agency_ids(user)
+    agencies = casework_agency_ids(user)
     return Agency.objects.filter(pk=min(agencies)).first() if agencies else None
 
 
@@ -100,7 +100,7 @@ def home_municipality(user) -> Municipality | None:
 def coordinating_municipality_ids(user) -> set[int]:
     """Municipalities whose coordinating agency (Municipality.coordinating_agency, set from
     the profile) ``user`` works for in a casework role."""
-    agencies = _agency_ids(user)
+    agencies = casework_agency_ids(user)
     if not agencies:
         return set()
     rows = Municipality.objects.filter(coordinating_agency_id__in=agencies)

@@ -15,7 +15,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from tsunagu.access.policy.base import _agency_ids, can_act_for, is_read_only
+from tsunagu.access.policy.base import can_act_for, casework_agency_ids, is_read_only
 from tsunagu.coordination.consent import cases_covering, consent_covers
 from tsunagu.coordination.models import (
     Assessment,
@@ -35,7 +35,7 @@ from tsunagu.people.models import HouseholdMembership, Person
 
 def visible_cases(user) -> CaseQuerySet:
     """Cases ``user`` may open: held by one of their agencies or with them on the team."""
-    agencies = _agency_ids(user)
+    agencies = casework_agency_ids(user)
     if not agencies:
         return Case.objects.none()
     on_team = CaseMember.objects.current().filter(agency_id__in=agencies)
@@ -50,7 +50,7 @@ def person_cases(user, person_ids) -> QuerySet[Case]:
     opens to them. A team case it no longer opens (withdrawn, expired, outside the scope) is
     left out: on the person's page even the neutral title of ``label_cases`` would tell
     whom the case is about."""
-    agencies = _agency_ids(user)
+    agencies = casework_agency_ids(user)
     cases = visible_cases(user).filter(focus_person_id__in=person_ids)
     others = list(cases.exclude(coordinating_agency_id__in=agencies).values_list("pk", flat=True))
     readable = cases_covering(others, agency_ids=agencies, part=Part.BASIC) if others else set()
@@ -58,11 +58,11 @@ def person_cases(user, person_ids) -> QuerySet[Case]:
 
 
 def holds_case(user, case) -> bool:
-    return case.coordinating_agency_id in _agency_ids(user)
+    return case.coordinating_agency_id in casework_agency_ids(user)
 
 
 def can_view_case(user, case) -> bool:
-    agencies = _agency_ids(user)
+    agencies = casework_agency_ids(user)
     if not agencies:
         return False
     if case.coordinating_agency_id in agencies:
@@ -88,7 +88,7 @@ def case_parts(user, case) -> set[str]:
         return set()
     member_agencies = set(
         case.members.current()
-        .filter(agency_id__in=_agency_ids(user))
+        .filter(agency_id__in=casework_agency_ids(user))
         .values_list("agency_id", flat=True)
     )
     return {
@@ -113,7 +113,7 @@ def label_cases(user, cases):
     the person's name only where the user may read the 基本情報 part; otherwise a neutral
     「事例 #123(同意撤回のため氏名非表示)」. The one place case titles are chosen."""
     cases = list(cases)
-    agencies = _agency_ids(user)
+    agencies = casework_agency_ids(user)
     others = [c.pk for c in cases if c.coordinating_agency_id not in agencies]
     readable = cases_covering(others, agency_ids=agencies, part=Part.BASIC) if others else set()
     hidden = [pk for pk in others if pk not in readable]
@@ -132,7 +132,7 @@ def cases_naming_person(user, cases: QuerySet[Case]) -> QuerySet[Case]:
     query (held by their agency, or a team case whose current consent opens 基本情報 to one
     of their agencies). A list filtered by the person's name or address narrows to these,
     so a search never tells whose a neutrally titled case is."""
-    agencies = _agency_ids(user)
+    agencies = casework_agency_ids(user)
     if not agencies:
         return cases.none()
     today = timezone.localdate()
@@ -199,18 +199,18 @@ def get_assignment_or_404(user, pk) -> Assignment:
 
 def own_assignments(user) -> QuerySet[Assignment]:
     """自機関の役割分担: rows of confirmed plans in force for the user's agencies."""
-    return Assignment.objects.in_force().for_agencies(_agency_ids(user))
+    return Assignment.objects.in_force().for_agencies(casework_agency_ids(user))
 
 
 def own_rows_of_current_plan(user, case) -> QuerySet[Assignment]:
     """The user's agencies' rows of the case's confirmed plan (shown without the plan part)."""
     return Assignment.objects.filter(
-        plan=case.current_plan(), agency_id__in=_agency_ids(user)
+        plan=case.current_plan(), agency_id__in=casework_agency_ids(user)
     ).select_related("agency")
 
 
 def own_reminders(user) -> QuerySet[Reminder]:
-    return Reminder.objects.filter(agency_id__in=_agency_ids(user), done_at__isnull=True)
+    return Reminder.objects.filter(agency_id__in=casework_agency_ids(user), done_at__isnull=True)
 
 
 def case_people(user, case) -> QuerySet[Person]:

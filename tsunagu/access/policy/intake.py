@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from tsunagu.access.policy.base import _agency_ids, is_read_only
+from tsunagu.access.policy.base import casework_agency_ids, is_read_only
 from tsunagu.intake.models import (
     ACTIVE,
     UNANSWERED,
@@ -26,7 +26,7 @@ from tsunagu.intake.models import (
 
 
 def visible_consultations(user) -> ConsultationQuerySet:
-    agencies = _agency_ids(user)
+    agencies = casework_agency_ids(user)
     if not agencies:
         return Consultation.objects.none()
     return Consultation.objects.filter(agency_id__in=agencies)
@@ -38,7 +38,7 @@ def visible_progress_notes(user) -> QuerySet[ProgressNote]:
 
 
 def can_view_consultation(user, consultation) -> bool:
-    return consultation.agency_id in _agency_ids(user)
+    return consultation.agency_id in casework_agency_ids(user)
 
 
 def can_change_consultation(user, consultation) -> bool:
@@ -59,12 +59,12 @@ def get_consultation_or_404(user, pk) -> Consultation:
 
 def sent_referral_tasks(user) -> RecipientTaskQuerySet:
     """Every recipient task of the referrals the user's agencies sent (the sender sees all)."""
-    return RecipientTask.objects.filter(referral__sender_agency_id__in=_agency_ids(user))
+    return RecipientTask.objects.filter(referral__sender_agency_id__in=casework_agency_ids(user))
 
 
 def received_referral_tasks(user) -> RecipientTaskQuerySet:
     """The user's agencies' own tasks, from 送付 until the task reaches a terminal state."""
-    return RecipientTask.objects.active().filter(agency_id__in=_agency_ids(user))
+    return RecipientTask.objects.active().filter(agency_id__in=casework_agency_ids(user))
 
 
 def unanswered_received_tasks(user) -> QuerySet[RecipientTask]:
@@ -73,7 +73,7 @@ def unanswered_received_tasks(user) -> QuerySet[RecipientTask]:
 
 
 def is_referral_sender(user, referral) -> bool:
-    return referral.sender_agency_id in _agency_ids(user)
+    return referral.sender_agency_id in casework_agency_ids(user)
 
 
 def visible_tasks(user, referral) -> QuerySet[RecipientTask]:
@@ -98,7 +98,7 @@ def visible_referrals(user) -> QuerySet[Referral]:
     reading: over an agency's whole history the OR of sender and recipient cannot be answered
     from one index — the つなぐシート一覧 reads ``sent_referral_tasks`` and
     ``received_referral_tasks`` as two lists instead."""
-    agencies = _agency_ids(user)
+    agencies = casework_agency_ids(user)
     if not agencies:
         return Referral.objects.none()
     received = received_referral_tasks(user).values("referral_id")
@@ -108,7 +108,7 @@ def visible_referrals(user) -> QuerySet[Referral]:
 def visible_referral_tasks(user) -> QuerySet[RecipientTask]:
     """The recipient tasks ``user`` may see on any sheet (``visible_tasks`` for many sheets):
     every task of a sheet their agency sent, and their agencies' own open tasks."""
-    agencies = _agency_ids(user)
+    agencies = casework_agency_ids(user)
     if not agencies:
         return RecipientTask.objects.none()
     return RecipientTask.objects.filter(
@@ -135,7 +135,7 @@ def task_sides(user, task) -> set[str]:
     """The sides ("sender", "recipient") from which ``user`` may act on ``task``."""
     if is_read_only(user):
         return set()
-    agencies = _agency_ids(user)
+    agencies = casework_agency_ids(user)
     sides = set()
     if task.agency_id in agencies and not task.is_terminal:
         sides.add("recipient")
@@ -150,7 +150,7 @@ def task_sides(user, task) -> set[str]:
 def pending_coordination_requests(user) -> QuerySet[CoordinationRequest]:
     """支援依頼 addressed to the user's agencies with no case opened yet."""
     return CoordinationRequest.objects.filter(
-        to_agency_id__in=_agency_ids(user),
+        to_agency_id__in=casework_agency_ids(user),
         status__in=[CoordinationStatus.REQUESTED, CoordinationStatus.ACCEPTED],
         case__isnull=True,
     )
@@ -158,7 +158,9 @@ def pending_coordination_requests(user) -> QuerySet[CoordinationRequest]:
 
 def get_incoming_request_or_404(user, pk) -> CoordinationRequest:
     """A 支援依頼 addressed to one of the user's agencies (casework members only)."""
-    request = CoordinationRequest.objects.filter(pk=pk, to_agency_id__in=_agency_ids(user)).first()
+    request = CoordinationRequest.objects.filter(
+        pk=pk, to_agency_id__in=casework_agency_ids(user)
+    ).first()
     if request is None:
         raise Http404("指定された支援依頼は見つからないか、閲覧する権限がありません。")
     return request

@@ -15,7 +15,11 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from tsunagu.access.policy.base import _agency_ids, coordinating_municipality_ids, is_read_only
+from tsunagu.access.policy.base import (
+    casework_agency_ids,
+    coordinating_municipality_ids,
+    is_read_only,
+)
 from tsunagu.coordination.models import Case
 from tsunagu.lib.wareki import format_wareki
 from tsunagu.meetings.models import AgendaItem, MeetingSession, Pledge
@@ -26,7 +30,7 @@ from tsunagu.people.models import HouseholdMembership, Person
 def meeting_overview_municipality(user):
     """The municipality whose meeting overview (bodies, frequency, resource gaps) ``user``
     may see: they work for a member or convener of one of its bodies, or administer it."""
-    agencies = _agency_ids(user)
+    agencies = casework_agency_ids(user)
     if not agencies:
         return None
     if user.has_role("admin", "auditor"):
@@ -41,7 +45,7 @@ def meeting_overview_municipality(user):
 
 
 def visible_sessions(user):
-    agencies = _agency_ids(user)
+    agencies = casework_agency_ids(user)
     if not agencies:
         return MeetingSession.objects.none()
     rule = (
@@ -70,7 +74,7 @@ def manageable_bodies(user):
     names no convener for and for every 重層的支援会議 (coordination function) of its
     municipality — the 多機関協働事業者 holds the cases those sessions decide on, even where
     a department is the body's convener (調整役)."""
-    agencies = _agency_ids(user)
+    agencies = casework_agency_ids(user)
     if not agencies or is_read_only(user):
         return MeetingBody.objects.none()
     rule = Q(convener_id__in=agencies)
@@ -94,7 +98,7 @@ def can_manage_body(user, body) -> bool:
 
 
 def can_manage_session(user, session) -> bool:
-    agencies = _agency_ids(user)
+    agencies = casework_agency_ids(user)
     if not agencies or is_read_only(user):
         return False
     return session.convener_id in agencies or can_manage_body(user, session.body)
@@ -134,7 +138,7 @@ def papers_refusal(user, session) -> str:
 
 def sessions_with_visible_papers(user):
     """Sessions whose papers ``user`` may read or export (same rule as ``papers_refusal``)."""
-    agencies = _agency_ids(user)
+    agencies = casework_agency_ids(user)
     if not agencies:
         return MeetingSession.objects.none()
     managing = Q(pk__in=[])
@@ -165,7 +169,7 @@ def sessions_with_visible_papers(user):
 def sharing_sessions(user, *, today=None):
     """支援会議 sessions whose agenda cases ``user`` may read on ``today``."""
     Session = MeetingSession
-    agencies = _agency_ids(user)
+    agencies = casework_agency_ids(user)
     today = today or timezone.localdate()
     attended = Session.objects.filter(confidential=True, attendances__user=user, date__lte=today)
     if not agencies or not attended.exists():  # most users: one cheap query, not the full rule

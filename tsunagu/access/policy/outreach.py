@@ -8,7 +8,7 @@
 - Nobody else learns that a record exists: 404. Once a person is linked, the outreach
   agency holds an Involvement (source: outreach) and other agencies see only
   「他機関で関わりあり」 for that person, as for any other record.
-- 管理者 and 監査 memberships grant nothing (``_agency_ids``); 監査 is read-only.
+- 管理者 and 監査 memberships grant nothing (``casework_agency_ids``); 監査 is read-only.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from django.db.models import Q
 from django.http import Http404
 
 from tsunagu.access.policy.base import (
-    _agency_ids,
+    casework_agency_ids,
     coordinating_municipality_ids,
     is_read_only,
     writable_agencies,
@@ -48,7 +48,7 @@ def meeting_shared_outreach_ids(user) -> list[int]:
 
 def visible_outreach_records(user):
     """Outreach records ``user`` may open (none for 管理者/監査-only users)."""
-    agencies = _agency_ids(user)
+    agencies = casework_agency_ids(user)
     if not agencies:
         return OutreachRecord.objects.none()
     rule = Q(agency_id__in=agencies)
@@ -75,7 +75,7 @@ def get_outreach_record_or_404(user, pk):
 
 def outreach_sides(user, record) -> set[str]:
     """``{"worker"}`` for the outreach agency's staff who may record; empty otherwise."""
-    if is_read_only(user) or record.agency_id not in _agency_ids(user):
+    if is_read_only(user) or record.agency_id not in casework_agency_ids(user):
         return set()
     return {"worker"}
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 from django.db.models import Q
 from django.http import Http404
 
-from tsunagu.access.policy.base import _agency_ids, is_read_only
+from tsunagu.access.policy.base import casework_agency_ids, is_read_only
 from tsunagu.access.policy.coordination import case_parts, visible_cases
 from tsunagu.municipality.models import Agency, Delivery, ProgrammeDepartment, StatutoryProject
 from tsunagu.participation.models import FollowUp, Offer, ParticipationRecord
@@ -54,7 +54,7 @@ def staff_agency_ids(user) -> set[int]:
     cached = getattr(user, "_participation_staff", None)
     if cached is not None:
         return cached
-    agencies = _agency_ids(user)
+    agencies = casework_agency_ids(user)
     found: set[int] = set()
     if agencies:
         municipalities = set(
@@ -92,7 +92,7 @@ def _team_case_ids(user) -> set[int]:
 
 def visible_participations(user):
     staff = staff_agency_ids(user)
-    team = _team_case_ids(user) if _agency_ids(user) else set()
+    team = _team_case_ids(user) if casework_agency_ids(user) else set()
     if not staff and not team:
         return ParticipationRecord.objects.none()
     return ParticipationRecord.objects.filter(Q(agency_id__in=staff) | Q(case_id__in=team))
@@ -101,7 +101,7 @@ def visible_participations(user):
 def can_view_participation(user, record) -> bool:
     if record.agency_id in staff_agency_ids(user):
         return True
-    if record.case_id is None or not _agency_ids(user):
+    if record.case_id is None or not casework_agency_ids(user):
         return False
     case = visible_cases(user).filter(pk=record.case_id).first()
     return case is not None and "plan" in case_parts(user, case)

@@ -7,14 +7,14 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from tsunagu.access.models import Involvement
-from tsunagu.access.policy.base import _agency_ids, is_read_only, survivor
+from tsunagu.access.policy.base import casework_agency_ids, is_read_only, survivor
 from tsunagu.access.policy.meetings import meeting_shared_persons
 from tsunagu.people.models import Household, HouseholdMembership, Person, PersonMerge
 
 
 def visible_persons(user) -> QuerySet[Person]:
     """Persons (not merged away) whose records ``user`` may read."""
-    agencies = _agency_ids(user)
+    agencies = casework_agency_ids(user)
     if not agencies:
         return Person.objects.none()
     involved = Involvement.objects.current().filter(agency_id__in=agencies).values("person_id")
@@ -28,7 +28,7 @@ def visible_persons(user) -> QuerySet[Person]:
 
 
 def can_view_person(user, person: Person) -> bool:
-    agencies = _agency_ids(user)
+    agencies = casework_agency_ids(user)
     if not agencies:
         return False
     person = survivor(person)
@@ -97,7 +97,7 @@ def known_elsewhere_by_person(user, person_ids) -> dict[int, list[str]]:
     rows = (
         Involvement.objects.current()
         .filter(person_id__in=person_ids)
-        .exclude(agency_id__in=_agency_ids(user))
+        .exclude(agency_id__in=casework_agency_ids(user))
         .order_by("person_id", "agency__name")
         .values_list("person_id", "agency__name")
         .distinct()

@@ -3,7 +3,7 @@
 The register holds no personal data (docs: resources/models.py), so it is not tied to a
 person's involvement: every casework member of one of the municipality's agencies reads
 all of it — a counsellor looking for a サロン for the person in front of them must find it.
-管理者 and 監査 memberships grant no content here either (``_agency_ids``).
+管理者 and 監査 memberships grant no content here either (``casework_agency_ids``).
 
 Changing it is the work of 地域づくり: staff of the agencies that deliver or run a 3号
 programme, of the 所管課 of one, and of the profile's coordinating agency (the 社協 in
@@ -19,7 +19,7 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from tsunagu.access.policy.base import _agency_ids, is_read_only
+from tsunagu.access.policy.base import casework_agency_ids, is_read_only
 from tsunagu.access.policy.coordination import can_view_case
 from tsunagu.access.policy.meetings import visible_sessions
 from tsunagu.coordination.models import Case
@@ -35,7 +35,7 @@ from tsunagu.resources.models import Organization, Resource
 
 def register_municipality_ids(user) -> set[int]:
     """Municipalities whose register ``user`` reads (through casework memberships)."""
-    agencies = _agency_ids(user)
+    agencies = casework_agency_ids(user)
     if not agencies:
         return set()
     # The memberships are read once per request with their agencies (User.active_memberships).
@@ -65,7 +65,7 @@ def register_edit_municipality_ids(user) -> set[int]:
     """Municipalities whose register ``user`` may change (none for 監査)."""
     if is_read_only(user):
         return set()
-    agencies = _agency_ids(user)
+    agencies = casework_agency_ids(user)
     return {m for m in register_municipality_ids(user) if agencies & register_editor_agency_ids(m)}
 
 

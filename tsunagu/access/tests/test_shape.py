@@ -118,13 +118,14 @@ def _agency_ids_calls(tree: ast.Module) -> list[ast.AST]:
         for node in ast.walk(tree)
         if isinstance(node, ast.Call)
         and isinstance(node.func, ast.Attribute)
-        and node.func.attr == "agency_ids"
+        and node.func.attr in ("agency_ids", "content_agency_ids")
     ]
 
 
 def test_agency_ids_decides_nothing_outside_the_policy():
     """``user.agency_ids()`` counts 管理者 and 監査 memberships, which grant no content: lists
-    and actions use the policy's content rule (``policy._agency_ids``) instead."""
+    and actions use the policy's content rule (``policy.casework_agency_ids``) instead, and
+    ask the policy for it rather than reading ``user.content_agency_ids()`` themselves."""
     found = [
         _where(path, node)
         for path in _code()
