@@ -8,6 +8,9 @@ PROFILE ?= kobayashi
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 PORT ?= 8000
 export PYTHONDONTWRITEBYTECODE := 1
+# The settings default to production; everything the Makefile runs (demo, tests, benchmarks)
+# is development unless the caller says otherwise (docs/decisions/0013).
+export TSUNAGU_ENV ?= development
 
 .PHONY: install lock demo serve test test-pg test-e2e lint fmt bench bench-namematch bench-reports bench-resources bench-participation clean
 

@@ -1,8 +1,10 @@
 """Settings for tsunagu, read from the environment (12-factor).
 
-TSUNAGU_ENV   "production" on a real server: HTTPS-only cookies, HSTS, SSL redirect, hashed
+TSUNAGU_ENV   "production" (the default): HTTPS-only cookies, HSTS, SSL redirect, hashed
               and compressed static files, TOTP two-factor required, no demo app, and
-              SECRET_KEY must be given. Anything else (default) is development/demo/tests.
+              SECRET_KEY must be given. "development" (what the Makefile sets for `make demo`,
+              `make test` and the benchmarks; the tests set "test") serves plain HTTP with a
+              generated local key — a server that forgets the variable is never in demo mode.
 DATABASE_URL  default: SQLite file var/tsunagu.sqlite3 (WAL, busy timeout)
 SECRET_KEY    required in production; elsewhere generated once into var/secret_key
 DEBUG         "1"/"true" to enable
@@ -38,11 +40,12 @@ def _local_secret_key() -> str:
     return path.read_text().strip()
 
 
-PRODUCTION = os.environ.get("TSUNAGU_ENV", "").strip().lower() == "production"
+PRODUCTION = (os.environ.get("TSUNAGU_ENV", "").strip().lower() or "production") == "production"
 
 if PRODUCTION and not os.environ.get("SECRET_KEY"):
     raise ImproperlyConfigured(
-        "本番環境 (TSUNAGU_ENV=production) では環境変数 SECRET_KEY の設定が必要です。"
+        "本番環境 (TSUNAGU_ENV=production、既定) では環境変数 SECRET_KEY の設定が必要です。"
+        "開発・デモでは make demo / make test を使うか、TSUNAGU_ENV=development を設定してください。"
     )
 SECRET_KEY = os.environ.get("SECRET_KEY") or _local_secret_key()
 DEBUG = _env_bool("DEBUG")

@@ -83,7 +83,7 @@ class Server:
             "DATABASE_URL": db_url(self.scale),
             "TSUNAGU_PROFILE": PROFILE,
             "DEBUG": "0",
-            "TSUNAGU_ENV": "bench",  # plain HTTP: tsunagu.wsgi would default to production
+            "TSUNAGU_ENV": "bench",  # plain HTTP: the settings default to production
             "ALLOWED_HOSTS": "127.0.0.1,localhost",
         }
         self.proc = subprocess.Popen(

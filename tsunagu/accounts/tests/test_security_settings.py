@@ -75,9 +75,13 @@ def test_production_without_secret_key_refuses_to_start():
     assert "SECRET_KEY" in result.stderr
 
 
-def test_the_wsgi_entry_point_defaults_to_production():
-    """gunicorn loads tsunagu.wsgi: without TSUNAGU_ENV it runs the production settings, so a
-    server started without SECRET_KEY refuses to start instead of running in demo mode."""
+def test_without_an_environment_the_settings_are_production():
+    """A server started without TSUNAGU_ENV (gunicorn loading tsunagu.wsgi, or manage.py)
+    runs the production settings: with a key, check --deploy is clean; without one, it
+    refuses to start instead of running in demo mode with a generated key."""
+    unnamed = {k: v for k, v in PRODUCTION_ENV.items() if k != "TSUNAGU_ENV"}
+    result = _manage("check", "--deploy", "--fail-level", "WARNING", env=unnamed)
+    assert result.returncode == 0, result.stdout + result.stderr
     environ = {k: v for k, v in os.environ.items() if k not in {"TSUNAGU_ENV", "SECRET_KEY"}}
     environ.pop("DJANGO_SETTINGS_MODULE", None)
     result = subprocess.run(
