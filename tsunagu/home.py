@@ -176,7 +176,7 @@ def referrals(user, today: datetime.date) -> Referrals:
         .order_by("due_on", "pk")
     )
     return Referrals(
-        sent_overdue=intake.overdue_sent_tasks(user, today).count(),
+        sent_overdue=policy.sent_referral_tasks(user).overdue(today).count(),
         rows=list(rows[:HOME_ROWS]),
         **counts,
     )
