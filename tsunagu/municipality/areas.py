@@ -105,24 +105,17 @@ def address_area_case(municipality: Municipality, address_field: str, default: s
 # whenever the profile's towns change.
 
 
-def area_choices(municipality_id: int | None) -> list[tuple[int, str]]:
-    """The profile's areas depth-first (parents before their children), each name indented
-    by its depth, for a select (one query)."""
-    if municipality_id is None:
-        return []
-    areas = list(
-        Area.objects.filter(municipality_id=municipality_id, in_profile=True).order_by(
-            "level__depth", "order"
-        )
-    )
+def depth_first(areas: list[Area]) -> list[tuple[Area, int]]:
+    """``areas`` (in their sibling order) parents before their children, each with its depth
+    below the topmost area given: the order of the 圏域 page and of every area select."""
     children: dict[int | None, list[Area]] = {}
     for area in areas:
         children.setdefault(area.parent_id, []).append(area)
     known = {a.pk for a in areas}
-    rows: list[tuple[int, str]] = []
+    rows: list[tuple[Area, int]] = []
 
     def walk(area: Area, depth: int) -> None:
-        rows.append((area.pk, "\u3000" * depth + area.name))
+        rows.append((area, depth))
         for child in children.get(area.pk, []):
             walk(child, depth + 1)
 
@@ -132,17 +125,23 @@ def area_choices(municipality_id: int | None) -> list[tuple[int, str]]:
     return rows
 
 
+def area_choices(municipality_id: int | None) -> list[tuple[int, str]]:
+    """The profile's areas depth-first, each name indented by its depth, for a select (one
+    query)."""
+    if municipality_id is None:
+        return []
+    areas = Area.objects.filter(municipality_id=municipality_id, in_profile=True)
+    ordered = depth_first(list(areas.order_by("level__depth", "order")))
+    return [(area.pk, "\u3000" * depth + area.name) for area, depth in ordered]
+
+
 def in_area(rows: QuerySet, area: Area, *address_fields: str) -> QuerySet:
     """Of ``rows``, those whose address (the first non-empty of ``address_fields``) places
     them in ``area`` or an area below it, by the rule of ``address_prefixes``: the first
     matching prefix decides, so 「港町三丁目」 of 東地区 takes the address from 北地区's
     「港町」. One condition, no extra query per row."""
     municipality = area.municipality
-    areas = list(municipality.areas.filter(in_profile=True).values_list("pk", "parent_id"))
-    inside, frontier = {area.pk}, [area.pk]
-    while frontier:
-        frontier = [pk for pk, parent in areas if parent in frontier and pk not in inside]
-        inside.update(frontier)
+    inside = area.descendant_ids()
     address = _plain_address(*address_fields)
     placed = _area_case(municipality, address, lambda a: a.pk, None, IntegerField())
     if placed is None:  # no town anywhere: nothing can be placed in an area

@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db.models import Prefetch, QuerySet
 
-from .areas import registered_counts
+from .areas import depth_first, registered_counts
 from .models import (
     Agency,
     Area,
@@ -150,13 +150,8 @@ def area_rows(municipality: Municipality) -> list[AreaRow]:
         .order_by("level__depth", "order")
     )
     counts = registered_counts(municipality) if areas else []
-    children: dict[int | None, list[Area]] = {}
-    for area in areas:
-        children.setdefault(area.parent_id, []).append(area)
-    known = {a.pk for a in areas}
     rows: list[AreaRow] = []
-
-    def walk(area: Area, depth: int) -> None:
+    for area, depth in depth_first(areas):
         programmes = [p.display_name for p in area.programmes.all()]
         programmes += [
             f"{d.programme.display_name}（{d.agency.name}）"
@@ -176,12 +171,6 @@ def area_rows(municipality: Municipality) -> list[AreaRow]:
                 counts=[(label, totals.get(area.pk, 0)) for label, totals in counts],
             )
         )
-        for child in children.get(area.pk, []):
-            walk(child, depth + 1)
-
-    for area in areas:
-        if area.parent_id is None or area.parent_id not in known:
-            walk(area, 0)
     return rows
 
 
