@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from tsunagu.lib.wareki import fiscal_year, fiscal_year_label
+from tsunagu.lib.wareki import fiscal_year_label
 from tsunagu.municipality.models import Municipality
 from tsunagu.reports.indicators import Figure, Report, Row, build_report
 from tsunagu.reports.models import Target
@@ -141,10 +141,6 @@ def _change(now, before):
         return None
     diff = float(now) - float(before)
     return int(diff) if diff == int(diff) else round(diff, 1)
-
-
-def current_fiscal_year(today) -> int:
-    return fiscal_year(today)
 
 
 def year_label(fy: int) -> str:

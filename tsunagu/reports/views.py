@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from tsunagu.access import audit, policy
+from tsunagu.lib.wareki import fiscal_year
 from tsunagu.municipality.selectors import current_municipality
 from tsunagu.reports import exports, present
 from tsunagu.reports.charts import bar_chart
@@ -30,7 +31,7 @@ def _request_year(request) -> tuple[int, bool, str]:
     if not form.is_valid():
         raise Http404("年度の指定が正しくありません(2000〜2100)。")
     data = form.cleaned_data
-    fy = data["fy"] or present.current_fiscal_year(timezone.localdate())
+    fy = data["fy"] or fiscal_year(timezone.localdate())
     return fy, bool(data["publish"]), data["encoding"] or "utf-8"
 
 

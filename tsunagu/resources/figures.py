@@ -10,13 +10,12 @@
 
 from __future__ import annotations
 
-import datetime
 from collections import Counter
 from dataclasses import dataclass
 
 from django.db.models import Count, Q, Sum
 
-from tsunagu.lib.wareki import fiscal_year, fiscal_year_label, fiscal_year_range
+from tsunagu.lib.wareki import fiscal_year_label, fiscal_year_range
 from tsunagu.meetings.models import ResourceGap
 from tsunagu.reports.indicators import Figure, Row, Section
 
@@ -87,10 +86,6 @@ def year_figures(municipality, year: int) -> YearFigures:
         ],
         gaps_raised=gaps.filter(created_at__date__gte=start, created_at__date__lte=end).count(),
     )
-
-
-def current_fiscal_year(today: datetime.date | None = None) -> int:
-    return fiscal_year(today or datetime.date.today())
 
 
 def report_section(municipality, year: int, detail):

@@ -22,11 +22,12 @@ from django.views.decorators.http import require_POST
 from tsunagu.access import policy
 from tsunagu.lib.lifecycle import TransitionRefused
 from tsunagu.lib.pdf import render_pdf
+from tsunagu.lib.wareki import fiscal_year
 from tsunagu.meetings.models import ResourceGap
 from tsunagu.municipality.models import Area, Municipality
 
 from . import actions, exports, hsds, hsds_import
-from .figures import current_fiscal_year, year_figures
+from .figures import year_figures
 from .forms import (
     ActivityForm,
     CoordinatorFormSet,
@@ -497,14 +498,13 @@ def import_view(request):
 def figures(request):
     municipality = _municipality(request.user)
     year = request.GET.get("year", "")
-    fiscal_year = (
-        int(year)
-        if year.isascii() and year.isdigit() and 1989 <= int(year) <= 2100
-        else current_fiscal_year()
+    this_year = fiscal_year(timezone.localdate())
+    shown = (
+        int(year) if year.isascii() and year.isdigit() and 1989 <= int(year) <= 2100 else this_year
     )
     context = {
-        "f": year_figures(municipality, fiscal_year),
-        "years": range(current_fiscal_year(), current_fiscal_year() - 5, -1),
+        "f": year_figures(municipality, shown),
+        "years": range(this_year, this_year - 5, -1),
     }
     return render(request, "resources/figures.html", context)
 
